@@ -1,0 +1,39 @@
+# Every target bootstraps its own virtualenv: a fresh clone needs only Python 3.11+ and make.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt | cksum | cut -d' ' -f1)
+
+.PHONY: run test lint bench deploy-infra deploy clean
+
+$(STAMP): requirements.txt requirements-dev.txt
+	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "LIGAT needs Python 3.11+"'
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	@rm -f $(VENV)/.installed-* && touch $@
+
+run: $(STAMP) ## the whole system locally: moto, API, consumer, WhatsApp simulator
+	$(BIN)/python -m local.run
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+	$(BIN)/cfn-lint infra/template.yaml
+
+test: lint ## lint, type-check, cfn-lint and the whole test suite
+	$(BIN)/python -m pytest -n 2 -q
+
+bench: $(STAMP) ## performance and routing figures, as ratios against floors measured in the same run
+	$(BIN)/python -m bench
+
+STAGE ?= dev
+deploy-infra: $(STAMP) ## create/update the stateful stack, then copy its outputs into .chalice/config.json
+	aws cloudformation deploy --stack-name ligat-$(STAGE) \
+		--template-file infra/template.yaml --parameter-overrides Stage=$(STAGE)
+
+deploy: $(STAMP) ## deploy the Chalice app (after deploy-infra)
+	LIGAT_INBOUND_QUEUE_NAME=ligat-$(STAGE)-inbound.fifo $(BIN)/chalice deploy --stage $(STAGE)
+
+clean:
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis .local
