@@ -1,0 +1,1 @@
+"""The service catalogue and the regions (kecamatan, desa/kelurahan) citizens choose from."""

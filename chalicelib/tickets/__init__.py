@@ -1,0 +1,1 @@
+"""Case rules without storage: NIK validation, ticket numbers and working-day service levels."""
