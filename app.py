@@ -1,0 +1,62 @@
+"""LIGAT on AWS Chalice: routes and event sources only; each delegates in a line or two.
+
+Chalice imports this module for every function, including the latency-sensitive webhook, so the
+conversation engine and other heavy modules are imported inside the handlers that need them.
+"""
+
+import os
+
+from chalice import Chalice, Rate, Response
+
+from chalicelib.settings import get_settings
+
+app = Chalice(app_name="ligat")
+
+# Read at deploy time by `chalice deploy` to wire the SQS event source (stack output
+# InboundQueueName); see README "Deploy".
+INBOUND_QUEUE = os.environ.get("LIGAT_INBOUND_QUEUE_NAME", "ligat-dev-inbound.fifo")
+
+
+def _text(answer) -> Response:  # type: ignore[no-untyped-def]
+    return Response(
+        body=answer.body, status_code=answer.status, headers={"Content-Type": "text/plain"}
+    )
+
+
+@app.route("/webhook", methods=["GET"])
+def webhook_handshake() -> Response:
+    from chalicelib import webhook
+
+    params = app.current_request.query_params
+    return _text(webhook.handshake(params, get_settings().whatsapp_verify_token))
+
+
+@app.route("/webhook", methods=["POST"], content_types=["application/json"])
+def webhook_receive() -> Response:
+    from chalicelib import webhook
+    from chalicelib.aws import client
+
+    request, settings = app.current_request, get_settings()
+    answer = webhook.receive(
+        request.raw_body,
+        request.headers.get("x-hub-signature-256"),
+        settings.whatsapp_app_secret,
+        client("sqs"),
+        settings.inbound_queue_url,
+    )
+    return _text(answer)
+
+
+@app.on_sqs_message(queue=INBOUND_QUEUE, batch_size=5)
+def process_inbound(event) -> None:  # type: ignore[no-untyped-def]
+    from chalicelib.processor import process_batch
+    from chalicelib.wiring import services
+
+    process_batch((record.body for record in event), services())
+
+
+@app.schedule(Rate(1, unit=Rate.MINUTES))
+def sweep_outbox(event) -> None:  # type: ignore[no-untyped-def]
+    from chalicelib.wiring import services
+
+    services().outbox.sweep()

@@ -1,0 +1,1 @@
+"""LIGAT: WhatsApp information and complaint service, Dinas Sosial Kabupaten Indragiri Hilir."""

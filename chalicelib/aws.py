@@ -1,0 +1,19 @@
+"""Lazily built boto3 clients, one of each per container (boto3 import stays off the cold path)."""
+
+from __future__ import annotations
+
+from functools import cache
+from typing import Any
+
+
+@cache
+def client(service: str) -> Any:
+    import boto3
+    from botocore.config import Config
+
+    # Short timeouts and standard retries: a webhook must answer Meta quickly, and the
+    # processor would rather fail and be redelivered than hang.
+    config = Config(
+        connect_timeout=2, read_timeout=5, retries={"mode": "standard", "max_attempts": 3}
+    )
+    return boto3.client(service, config=config)

@@ -1,0 +1,1 @@
+"""The conversation engine: a pure function of (session, incoming message) -> turn."""

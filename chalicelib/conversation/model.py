@@ -1,0 +1,157 @@
+"""Plain data the engine works on: what came in, what the session remembers, what to do."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from chalicelib.whatsapp import inbound as wa
+from chalicelib.whatsapp.outbound import OutboundMessage
+
+Kind = Literal[
+    "text",
+    "choice",
+    "location",
+    "image",
+    "document",
+    "voice",
+    "audio",
+    "video",
+    "sticker",
+    "reaction",
+    "contacts",
+    "unsupported",
+    "system",
+    "unknown",
+]
+
+
+class MediaRef(BaseModel):
+    model_config = ConfigDict(frozen=True)
+    media_id: str
+    mime_type: str | None = None
+    sha256: str | None = None
+    caption: str | None = None
+    filename: str | None = None
+
+
+class Place(BaseModel):
+    model_config = ConfigDict(frozen=True)
+    latitude: float
+    longitude: float
+    name: str | None = None
+    address: str | None = None
+
+
+class Incoming(BaseModel):
+    """The engine's view of one inbound WhatsApp message, independent of Meta's nesting."""
+
+    model_config = ConfigDict(frozen=True)
+    wamid: str
+    citizen: str
+    kind: Kind
+    sent_at: datetime
+    text: str | None = None
+    choice_id: str | None = None
+    choice_title: str | None = None
+    media: MediaRef | None = None
+    place: Place | None = None
+    profile_name: str | None = None
+
+
+_MEDIA_KIND: dict[str, Kind] = {
+    "image": "image",
+    "document": "document",
+    "video": "video",
+    "sticker": "sticker",
+}
+
+
+def incoming_from(message: wa.InboundMessage, contact: wa.Contact | None) -> Incoming:
+    """Translate a parsed webhook message into the engine's vocabulary."""
+    base: dict[str, Any] = {
+        "wamid": message.id,
+        "citizen": message.sender,
+        "sent_at": message.sent_at,
+        "profile_name": contact.profile.name if contact and contact.profile else None,
+    }
+    match message:
+        case wa.TextMessage():
+            return Incoming(kind="text", text=message.text.body, **base)
+        case wa.InteractiveMessage():
+            return Incoming(
+                kind="choice",
+                choice_id=message.reply_id,
+                choice_title=message.reply_title,
+                **base,
+            )
+        case wa.ButtonMessage():
+            return Incoming(
+                kind="choice",
+                choice_id=message.button.payload,
+                choice_title=message.button.text,
+                text=message.button.text,
+                **base,
+            )
+        case wa.LocationMessage():
+            loc = message.location
+            place = Place(
+                latitude=loc.latitude, longitude=loc.longitude, name=loc.name, address=loc.address
+            )
+            return Incoming(kind="location", place=place, **base)
+        case wa.AudioMessage():
+            kind: Kind = "voice" if message.audio.voice else "audio"
+            return Incoming(kind=kind, media=_media(message.audio), **base)
+        case wa.ImageMessage() | wa.DocumentMessage() | wa.VideoMessage() | wa.StickerMessage():
+            media = getattr(message, message.type)
+            return Incoming(
+                kind=_MEDIA_KIND[message.type], media=_media(media), text=media.caption, **base
+            )
+        case wa.ReactionMessage():
+            return Incoming(kind="reaction", text=message.reaction.emoji, **base)
+        case wa.ContactsMessage():
+            return Incoming(kind="contacts", **base)
+        case wa.UnsupportedMessage():
+            return Incoming(kind="unsupported", **base)
+        case wa.SystemMessage():
+            return Incoming(kind="system", **base)
+    return Incoming(kind="unknown", **base)
+
+
+def _media(media: wa.Media) -> MediaRef:
+    return MediaRef(
+        media_id=media.id,
+        mime_type=media.mime_type,
+        sha256=media.sha256,
+        caption=media.caption,
+        filename=media.filename,
+    )
+
+
+class Session(BaseModel):
+    """What the conversation remembers about one citizen between messages."""
+
+    flow: str | None = None
+    step: str | None = None
+    data: dict[str, Any] = {}
+    updated_at: datetime | None = None
+
+
+class CountInformation(BaseModel):
+    """An information answer was given for a service (counted per WIB day; no text stored)."""
+
+    kind: Literal["count_information"] = "count_information"
+    service_id: str
+
+
+Effect = Annotated[CountInformation, Field(discriminator="kind")]
+
+
+class Turn(BaseModel):
+    """The engine's decision: the session to keep, the replies to send, the effects to apply."""
+
+    session: Session
+    replies: list[OutboundMessage] = []
+    effects: list[Effect] = []

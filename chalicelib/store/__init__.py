@@ -1,0 +1,1 @@
+"""Adapters to AWS: DynamoDB (tickets, sessions, outbox), SQS (inbound queue), S3 (media)."""

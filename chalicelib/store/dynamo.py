@@ -1,0 +1,393 @@
+"""DynamoDB adapter: one table, single-table design (see infra/template.yaml for the keys).
+
+Idempotency without a check-then-set race: the record of a processed WhatsApp message is written
+in the same transaction as the session, the outbox entries and the counters, on the condition
+that it does not exist yet. Two concurrent deliveries may both run the (pure) engine, but only
+one commit succeeds, so exactly one set of replies is ever queued.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
+from botocore.exceptions import ClientError
+
+from chalicelib.clock import iso, wib_day
+
+_serialize = TypeSerializer().serialize
+_deserialize = TypeDeserializer().deserialize
+
+PROCESSED_RETENTION = timedelta(days=30)  # Meta retries for up to 7 days; keep well beyond
+SESSION_RETENTION = timedelta(hours=24)  # an idle flow keeps its answers for a day
+
+
+class DuplicateMessage(Exception):
+    """This WhatsApp message was already processed (another delivery committed first)."""
+
+
+class ConcurrentUpdate(Exception):
+    """The session changed under us; retry the message (SQS redelivers it)."""
+
+
+@dataclass(frozen=True)
+class StoredSession:
+    state: dict[str, Any] | None
+    version: int
+
+
+@dataclass(frozen=True)
+class OutboxEntry:
+    entry_id: str  # "<inbound wamid>#<nn>": deterministic, so a reply cannot be queued twice
+    recipient: str
+    message: dict[str, Any]  # an outbound message model, dumped
+    attempts: int = 0
+    due_at: str = ""  # lease end while being sent; next attempt time while waiting
+
+
+@dataclass
+class TurnCommit:
+    """Everything one processed message changes, written in one transaction."""
+
+    wamid: str
+    citizen: str
+    processed_at: datetime
+    session_state: dict[str, Any] | None = None
+    session_version: int = 0
+    outbox: list[OutboxEntry] = field(default_factory=list)
+    info_counts: list[str] = field(default_factory=list)  # service ids answered
+    note: str = "processed"
+
+
+def _item(**attributes: Any) -> dict[str, Any]:
+    return {k: _serialize(v) for k, v in attributes.items() if v is not None}
+
+
+def _plain(item: dict[str, Any]) -> dict[str, Any]:
+    return {k: _deserialize(v) for k, v in item.items()}
+
+
+def _epoch(moment: datetime) -> int:
+    return int(moment.timestamp())
+
+
+class DynamoStore:
+    def __init__(self, client: Any, table: str, lease: timedelta = timedelta(seconds=120)):
+        self._db = client
+        self._table = table
+        self.lease = lease
+
+    # -- conversation ---------------------------------------------------------------------
+
+    def load_conversation(self, citizen: str, wamid: str) -> tuple[StoredSession, bool]:
+        """The citizen's session and whether this message was already processed (one call)."""
+        keys = [_key(f"SESSION#{citizen}", "SESSION"), _key(f"MSG#{wamid}", "MSG")]
+        response = self._db.batch_get_item(
+            RequestItems={self._table: {"Keys": keys, "ConsistentRead": True}}
+        )
+        found = {_deserialize(i["pk"]): i for i in response["Responses"].get(self._table, [])}
+        unprocessed = response.get("UnprocessedKeys", {}).get(self._table)
+        if unprocessed:
+            # Throttled: fall back to single reads rather than guess.
+            return self._load_conversation_slowly(citizen, wamid)
+        return _session_from(found.get(f"SESSION#{citizen}")), f"MSG#{wamid}" in found
+
+    def _load_conversation_slowly(self, citizen: str, wamid: str) -> tuple[StoredSession, bool]:
+        session = self._get_raw(f"SESSION#{citizen}", "SESSION")
+        seen = self._get_raw(f"MSG#{wamid}", "MSG") is not None
+        return _session_from(session), seen
+
+    def commit_turn(self, commit: TurnCommit) -> None:
+        """Write the whole turn atomically; raise DuplicateMessage or ConcurrentUpdate."""
+        now = commit.processed_at
+        writes: list[dict[str, Any]] = [
+            {
+                "Put": {
+                    "TableName": self._table,
+                    "Item": _item(
+                        pk=f"MSG#{commit.wamid}",
+                        sk="MSG",
+                        citizen=commit.citizen,
+                        note=commit.note,
+                        processed_at=iso(now),
+                        expires_at=_epoch(now + PROCESSED_RETENTION),
+                    ),
+                    "ConditionExpression": "attribute_not_exists(pk)",
+                }
+            }
+        ]
+        if commit.session_state is not None:
+            writes.append(self._session_put(commit, now))
+        # Entries start leased to this processor, which sends them right after the commit;
+        # if it crashes, the lease runs out and the outbox sweep sends them instead.
+        lease_end = iso(now + self.lease)
+        for entry in commit.outbox:
+            writes.append(
+                {"Put": {"TableName": self._table, "Item": _outbox_item(entry, now, lease_end)}}
+            )
+        for service_id in commit.info_counts:
+            writes.append(self._count_update(wib_day(now), f"INFO#{service_id}"))
+        try:
+            self._db.transact_write_items(TransactItems=writes)
+        except ClientError as error:
+            reasons = [r.get("Code") for r in error.response.get("CancellationReasons", []) if r]
+            if error.response["Error"]["Code"] != "TransactionCanceledException":
+                raise
+            if reasons and reasons[0] == "ConditionalCheckFailed":
+                raise DuplicateMessage(commit.wamid) from error
+            if "ConditionalCheckFailed" in reasons:
+                raise ConcurrentUpdate(commit.citizen) from error
+            raise
+
+    def _session_put(self, commit: TurnCommit, now: datetime) -> dict[str, Any]:
+        version = commit.session_version
+        put: dict[str, Any] = {
+            "TableName": self._table,
+            "Item": _item(
+                pk=f"SESSION#{commit.citizen}",
+                sk="SESSION",
+                state=json.dumps(commit.session_state, ensure_ascii=False, default=str),
+                version=version + 1,
+                updated_at=iso(now),
+                expires_at=_epoch(now + SESSION_RETENTION),
+            ),
+        }
+        if version == 0:
+            put["ConditionExpression"] = "attribute_not_exists(pk)"
+        else:
+            put["ConditionExpression"] = "version = :v"
+            put["ExpressionAttributeValues"] = {":v": _serialize(version)}
+        return {"Put": put}
+
+    def _count_update(self, day: str, counter: str) -> dict[str, Any]:
+        return {
+            "Update": {
+                "TableName": self._table,
+                "Key": _key(f"COUNT#{day}", counter),
+                "UpdateExpression": "ADD #n :one",
+                "ExpressionAttributeNames": {"#n": "count"},
+                "ExpressionAttributeValues": {":one": _serialize(1)},
+            }
+        }
+
+    def record_message(self, wamid: str, citizen: str, at: datetime, note: str) -> bool:
+        """Record a message that gets no reply (stale, malformed); False if already recorded."""
+        try:
+            self.commit_turn(TurnCommit(wamid=wamid, citizen=citizen, processed_at=at, note=note))
+        except DuplicateMessage:
+            return False
+        return True
+
+    def info_counts(self, day: str) -> dict[str, int]:
+        items = self._query_pk(f"COUNT#{day}")
+        return {
+            i["sk"].removeprefix("INFO#"): int(i["count"])
+            for i in items
+            if i["sk"].startswith("INFO#")
+        }
+
+    # -- outbox ---------------------------------------------------------------------------
+
+    def mark_sent(self, entry: OutboxEntry, wamid: str, at: datetime) -> None:
+        """The entry left the outbox; start the outbound message's delivery record (one call)."""
+        self._db.transact_write_items(
+            TransactItems=[
+                {
+                    "Update": {
+                        "TableName": self._table,
+                        "Key": _key(f"OUTBOX#{entry.entry_id}", "OUTBOX"),
+                        "UpdateExpression": (
+                            "SET #s = :sent, wamid = :w, sent_at = :at, attempts = :n "
+                            "REMOVE gsi1pk, gsi1sk, last_error"
+                        ),
+                        "ExpressionAttributeNames": {"#s": "status"},
+                        "ExpressionAttributeValues": {
+                            ":sent": _serialize("sent"),
+                            ":w": _serialize(wamid),
+                            ":at": _serialize(iso(at)),
+                            ":n": _serialize(entry.attempts + 1),
+                        },
+                    }
+                },
+                {
+                    "Update": {
+                        "TableName": self._table,
+                        "Key": _key(f"OUTMSG#{wamid}", "OUTMSG"),
+                        # A status webhook may already have created this record: keep its state.
+                        "UpdateExpression": (
+                            "SET entry_id = :e, recipient = :r, sent_at = :at, "
+                            "delivery = if_not_exists(delivery, :sent), "
+                            "delivery_rank = if_not_exists(delivery_rank, :one)"
+                        ),
+                        "ExpressionAttributeValues": {
+                            ":e": _serialize(entry.entry_id),
+                            ":r": _serialize(entry.recipient),
+                            ":at": _serialize(iso(at)),
+                            ":sent": _serialize("sent"),
+                            ":one": _serialize(1),
+                        },
+                    }
+                },
+            ]
+        )
+
+    def reschedule(self, entry: OutboxEntry, due: datetime, error: str, attempted: bool) -> None:
+        """Wait until `due`; `attempted` is False for entries held back behind a failed one."""
+        self._set_outbox(
+            entry,
+            "SET #s = :p, gsi1pk = :q, gsi1sk = :due, attempts = :n, last_error = :err",
+            {
+                ":p": "pending",
+                ":q": "OUTBOX#pending",
+                ":due": iso(due),
+                ":n": entry.attempts + int(attempted),
+                ":err": error,
+            },
+        )
+
+    def mark_failed(self, entry: OutboxEntry, error: str) -> None:
+        self._set_outbox(
+            entry,
+            "SET #s = :f, attempts = :n, last_error = :err REMOVE gsi1pk, gsi1sk",
+            {":f": "failed", ":n": entry.attempts + 1, ":err": error},
+        )
+
+    def due_outbox(self, now: datetime, limit: int = 100) -> list[OutboxEntry]:
+        """Entries waiting for a retry, or whose sender's lease expired (it crashed)."""
+        response = self._db.query(
+            TableName=self._table,
+            IndexName="gsi1",
+            KeyConditionExpression="gsi1pk = :q AND gsi1sk <= :now",
+            ExpressionAttributeValues={
+                ":q": _serialize("OUTBOX#pending"),
+                ":now": _serialize(iso(now)),
+            },
+            Limit=limit,
+        )
+        return [_outbox_entry(_plain(i)) for i in response.get("Items", [])]
+
+    def claim(self, entry: OutboxEntry, now: datetime) -> OutboxEntry | None:
+        """Take a due entry for sending; None if someone else took it first."""
+        lease_end = iso(now + self.lease)
+        try:
+            self._db.update_item(
+                TableName=self._table,
+                Key=_key(f"OUTBOX#{entry.entry_id}", "OUTBOX"),
+                UpdateExpression="SET #s = :sending, gsi1sk = :lease",
+                ConditionExpression="gsi1sk = :seen",
+                ExpressionAttributeNames={"#s": "status"},
+                ExpressionAttributeValues={
+                    ":sending": _serialize("sending"),
+                    ":lease": _serialize(lease_end),
+                    ":seen": _serialize(entry.due_at),
+                },
+            )
+        except ClientError as error:
+            if error.response["Error"]["Code"] == "ConditionalCheckFailedException":
+                return None
+            raise
+        return OutboxEntry(
+            entry.entry_id, entry.recipient, entry.message, entry.attempts, lease_end
+        )
+
+    def outbox_entry(self, entry_id: str) -> dict[str, Any] | None:
+        return self._get(f"OUTBOX#{entry_id}", "OUTBOX")
+
+    # -- delivery statuses ----------------------------------------------------------------
+
+    def apply_status(
+        self, wamid: str, status: str, rank: int, at: datetime, errors: list[int]
+    ) -> bool:
+        """Move the outbound message's delivery state forward only; False if stale."""
+        values: dict[str, Any] = {":s": status, ":r": rank, ":at": iso(at)}
+        expression = "SET delivery = :s, delivery_rank = :r, delivery_at = :at"
+        if errors:
+            expression += ", error_codes = :e"
+            values[":e"] = errors
+        try:
+            self._db.update_item(
+                TableName=self._table,
+                Key=_key(f"OUTMSG#{wamid}", "OUTMSG"),
+                UpdateExpression=expression,
+                ConditionExpression="attribute_not_exists(delivery_rank) OR delivery_rank < :r",
+                ExpressionAttributeValues={k: _serialize(v) for k, v in values.items()},
+            )
+        except ClientError as error:
+            if error.response["Error"]["Code"] == "ConditionalCheckFailedException":
+                return False
+            raise
+        return True
+
+    def outbound_message(self, wamid: str) -> dict[str, Any] | None:
+        return self._get(f"OUTMSG#{wamid}", "OUTMSG")
+
+    # -- helpers --------------------------------------------------------------------------
+
+    def _set_outbox(self, entry: OutboxEntry, expression: str, values: dict[str, Any]) -> None:
+        self._db.update_item(
+            TableName=self._table,
+            Key=_key(f"OUTBOX#{entry.entry_id}", "OUTBOX"),
+            UpdateExpression=expression,
+            ExpressionAttributeNames={"#s": "status"},
+            ExpressionAttributeValues={k: _serialize(v) for k, v in values.items()},
+        )
+
+    def _get_raw(self, pk: str, sk: str) -> dict[str, Any] | None:
+        item = self._db.get_item(TableName=self._table, Key=_key(pk, sk), ConsistentRead=True)
+        return item.get("Item")
+
+    def _get(self, pk: str, sk: str) -> dict[str, Any] | None:
+        item = self._get_raw(pk, sk)
+        return _plain(item) if item else None
+
+    def _query_pk(self, pk: str) -> list[dict[str, Any]]:
+        items: list[dict[str, Any]] = []
+        kwargs: dict[str, Any] = {
+            "TableName": self._table,
+            "KeyConditionExpression": "pk = :pk",
+            "ExpressionAttributeValues": {":pk": _serialize(pk)},
+        }
+        while True:
+            response = self._db.query(**kwargs)
+            items.extend(_plain(i) for i in response.get("Items", []))
+            if "LastEvaluatedKey" not in response:
+                return items
+            kwargs["ExclusiveStartKey"] = response["LastEvaluatedKey"]
+
+
+def _key(pk: str, sk: str) -> dict[str, Any]:
+    return {"pk": {"S": pk}, "sk": {"S": sk}}
+
+
+def _session_from(item: dict[str, Any] | None) -> StoredSession:
+    if item is None:
+        return StoredSession(None, 0)
+    plain = _plain(item)
+    return StoredSession(json.loads(plain["state"]), int(plain["version"]))
+
+
+def _outbox_item(entry: OutboxEntry, now: datetime, lease_end: str) -> dict[str, Any]:
+    return _item(
+        pk=f"OUTBOX#{entry.entry_id}",
+        sk="OUTBOX",
+        recipient=entry.recipient,
+        message=json.dumps(entry.message, ensure_ascii=False),
+        attempts=entry.attempts,
+        status="sending",
+        gsi1pk="OUTBOX#pending",
+        gsi1sk=lease_end,
+        created_at=iso(now),
+    )
+
+
+def _outbox_entry(item: dict[str, Any]) -> OutboxEntry:
+    return OutboxEntry(
+        entry_id=item["pk"].removeprefix("OUTBOX#"),
+        recipient=item["recipient"],
+        message=json.loads(item["message"]),
+        attempts=int(item.get("attempts", 0)),
+        due_at=item["gsi1sk"],
+    )

@@ -1,0 +1,1 @@
+"""WhatsApp Cloud API: webhook signature and envelope, inbound models, outbound messages, client."""

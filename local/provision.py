@@ -1,0 +1,83 @@
+"""Provision infra/template.yaml into an AWS endpoint (moto in tests and `make run`).
+
+Moto's CloudFormation skips a few properties and types (TTL, SES identities, alarms); the parts
+the app relies on are applied from the same template afterwards, so the template stays the one
+source of truth.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+TEMPLATE = Path(__file__).resolve().parent.parent / "infra" / "template.yaml"
+
+# Map stack outputs to the environment variables the app reads (chalicelib/settings.py).
+OUTPUT_ENV = {
+    "TableName": "LIGAT_TABLE_NAME",
+    "InboundQueueUrl": "LIGAT_INBOUND_QUEUE_URL",
+    "InboundQueueName": "LIGAT_INBOUND_QUEUE_NAME",
+    "MediaBucketName": "LIGAT_MEDIA_BUCKET",
+    "SenderEmail": "LIGAT_SENDER_EMAIL",
+}
+
+
+class _CfnLoader(yaml.SafeLoader):
+    """Reads CloudFormation short-form tags (!Ref, !Sub, ...) as plain values."""
+
+
+def _tag(loader: yaml.SafeLoader, suffix: str, node: yaml.Node) -> Any:
+    if isinstance(node, yaml.ScalarNode):
+        return {suffix: loader.construct_scalar(node)}
+    if isinstance(node, yaml.SequenceNode):
+        return {suffix: loader.construct_sequence(node)}
+    return {suffix: loader.construct_mapping(node)}  # type: ignore[arg-type]
+
+
+_CfnLoader.add_multi_constructor("!", _tag)
+
+
+def load_template() -> dict[str, Any]:
+    return yaml.load(TEMPLATE.read_text(), Loader=_CfnLoader)
+
+
+def provision(session: Any, stage: str = "local", stack_name: str | None = None) -> dict[str, str]:
+    """Create the stack and return its outputs. `session` is a boto3 Session (or the module)."""
+    stack_name = stack_name or f"ligat-{stage}"
+    cloudformation = session.client("cloudformation")
+    cloudformation.create_stack(
+        StackName=stack_name,
+        TemplateBody=TEMPLATE.read_text(),
+        Parameters=[{"ParameterKey": "Stage", "ParameterValue": stage}],
+    )
+    waiter = cloudformation.get_waiter("stack_create_complete")
+    waiter.wait(StackName=stack_name, WaiterConfig={"Delay": 1, "MaxAttempts": 60})
+    stack = cloudformation.describe_stacks(StackName=stack_name)["Stacks"][0]
+    outputs = {o["OutputKey"]: o["OutputValue"] for o in stack.get("Outputs", [])}
+    _apply_moto_gaps(session, outputs)
+    return outputs
+
+
+def _apply_moto_gaps(session: Any, outputs: dict[str, str]) -> None:
+    resources = load_template()["Resources"]
+    ttl = resources["Table"]["Properties"]["TimeToLiveSpecification"]
+    session.client("dynamodb").update_time_to_live(
+        TableName=outputs["TableName"],
+        TimeToLiveSpecification={"AttributeName": ttl["AttributeName"], "Enabled": True},
+    )
+    bucket = resources["MediaBucket"]["Properties"]
+    s3 = session.client("s3")
+    try:
+        s3.get_public_access_block(Bucket=outputs["MediaBucketName"])
+    except s3.exceptions.ClientError:
+        s3.put_public_access_block(
+            Bucket=outputs["MediaBucketName"],
+            PublicAccessBlockConfiguration=bucket["PublicAccessBlockConfiguration"],
+        )
+    session.client("ses").verify_email_identity(EmailAddress=outputs["SenderEmail"])
+
+
+def app_environment(outputs: dict[str, str]) -> dict[str, str]:
+    return {env: outputs[key] for key, env in OUTPUT_ENV.items() if key in outputs}
