@@ -10,6 +10,7 @@ import hashlib
 import itertools
 import json
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
@@ -31,6 +32,7 @@ class GraphState:
     failures: list[tuple[int, int | None]] = field(default_factory=list)
     media: dict[str, tuple[bytes, str]] = field(default_factory=dict)
     requests: int = 0
+    on_sent: Callable[[Sent], None] | None = None
     lock: threading.Lock = field(default_factory=threading.Lock)
     _ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
 
@@ -39,7 +41,9 @@ class GraphState:
             seq = next(self._ids)
             sent = Sent(seq, f"wamid.FAKE{seq:08d}", path, body)
             self.sent.append(sent)
-            return sent
+        if self.on_sent:
+            self.on_sent(sent)
+        return sent
 
     def messages_to(self, recipient: str) -> list[dict[str, Any]]:
         with self.lock:
@@ -51,6 +55,8 @@ class GraphState:
 
 
 def make_handler(state: GraphState, base_url: str) -> type[BaseHTTPRequestHandler]:
+    """A request handler speaking the Graph API; the simulator extends it with its own pages."""
+
     class Handler(BaseHTTPRequestHandler):
         def log_message(self, *args: Any) -> None:  # quiet
             pass

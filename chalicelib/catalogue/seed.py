@@ -1,0 +1,73 @@
+"""The catalogue in DynamoDB: seeded from services.yaml, read by the bot, edited by staff.
+
+Items live under pk "CATALOGUE" (one Query reads everything). Seeding writes an item only when
+it is missing or still an older seed; an item a staff member edited (source "staff") is never
+overwritten by a deploy.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from botocore.exceptions import ClientError
+
+from chalicelib.catalogue.services import Catalogue, load_catalogue, parse_catalogue
+
+PK = "CATALOGUE"
+
+
+def seed_catalogue(dynamodb: Any, table: str, catalogue: Catalogue | None = None) -> int:
+    """Write the packaged catalogue; returns how many items were written."""
+    catalogue = catalogue or load_catalogue()
+    written = 0
+    records = [("GROUP", g.id, g.model_dump()) for g in catalogue.groups] + [
+        ("SERVICE", s.id, s.model_dump(mode="json")) for s in catalogue.services
+    ]
+    for kind, item_id, data in records:
+        try:
+            dynamodb.put_item(
+                TableName=table,
+                Item={
+                    "pk": {"S": PK},
+                    "sk": {"S": f"{kind}#{item_id}"},
+                    "data": {"S": json.dumps(data, ensure_ascii=False)},
+                    "source": {"S": "seed"},
+                    "seed_version": {"N": str(catalogue.version)},
+                },
+                ConditionExpression=(
+                    "attribute_not_exists(pk) OR (#src = :seed AND seed_version < :v)"
+                ),
+                ExpressionAttributeNames={"#src": "source"},
+                ExpressionAttributeValues={
+                    ":seed": {"S": "seed"},
+                    ":v": {"N": str(catalogue.version)},
+                },
+            )
+            written += 1
+        except ClientError as error:
+            if error.response["Error"]["Code"] != "ConditionalCheckFailedException":
+                raise
+    return written
+
+
+def read_catalogue(dynamodb: Any, table: str) -> Catalogue | None:
+    """The catalogue as stored (staff edits included); None when the table was never seeded."""
+    items: list[dict[str, Any]] = []
+    kwargs: dict[str, Any] = {
+        "TableName": table,
+        "KeyConditionExpression": "pk = :pk",
+        "ExpressionAttributeValues": {":pk": {"S": PK}},
+    }
+    while True:
+        response = dynamodb.query(**kwargs)
+        items.extend(response.get("Items", []))
+        if "LastEvaluatedKey" not in response:
+            break
+        kwargs["ExclusiveStartKey"] = response["LastEvaluatedKey"]
+    if not items:
+        return None
+    groups = [json.loads(i["data"]["S"]) for i in items if i["sk"]["S"].startswith("GROUP#")]
+    services = [json.loads(i["data"]["S"]) for i in items if i["sk"]["S"].startswith("SERVICE#")]
+    version = max(int(i.get("seed_version", {"N": "1"})["N"]) for i in items)
+    return parse_catalogue({"version": version, "groups": groups, "services": services})

@@ -1,0 +1,265 @@
+"""`make run`: the whole of LIGAT on this machine, no AWS or Meta account needed.
+
+embedded AWS (moto server)  <- infra/template.yaml is provisioned into it
+API (chalice local)         <- POST /webhook, GET /webhook
+inbound consumer            <- polls the FIFO queue, invokes app.process_inbound as Lambda would
+outbox sweep                <- invokes app.sweep_outbox every few seconds
+WhatsApp simulator          <- chat page for a pretend citizen + the fake Graph API
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+import uuid
+import warnings
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+
+DEFAULTS = {
+    "LIGAT_PORT": "8000",
+    "LIGAT_AWS_PORT": "5000",
+    "LIGAT_SIM_PORT": "8001",
+    "WHATSAPP_PHONE_NUMBER_ID": "106540352242922",
+    "WHATSAPP_ACCESS_TOKEN": "local-access-token",
+    "WHATSAPP_APP_SECRET": "local-app-secret",
+    "WHATSAPP_VERIFY_TOKEN": "local-verify-token",
+}
+AWS_ENV = {
+    "AWS_ACCESS_KEY_ID": "local",
+    "AWS_SECRET_ACCESS_KEY": "local",
+    "AWS_DEFAULT_REGION": "ap-southeast-3",
+}
+
+
+def settings_from_env() -> dict[str, str]:
+    env = {name: os.environ.get(name) or default for name, default in DEFAULTS.items()}
+    env["WHATSAPP_API_URL"] = (
+        os.environ.get("WHATSAPP_API_URL") or f"http://127.0.0.1:{env['LIGAT_SIM_PORT']}/v25.0"
+    )
+    return env
+
+
+def quiet_embedded_aws() -> None:
+    """Moto logs every request and every template resource it only pretends to create."""
+    logging.getLogger("werkzeug").setLevel(logging.ERROR)
+    logging.getLogger("moto").setLevel(logging.ERROR)
+    warnings.filterwarnings("ignore", module="moto.cloudformation.parsing")
+
+
+def wait_for_port(port: int, timeout: float = 30.0) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        with socket.socket() as probe:
+            if probe.connect_ex(("127.0.0.1", port)) == 0:
+                return
+        time.sleep(0.1)
+    raise TimeoutError(f"nothing is listening on port {port}")
+
+
+class Consumer(threading.Thread):
+    """Feeds the inbound queue to the very handler the Lambda event source invokes."""
+
+    def __init__(self, sqs: Any, queue_url: str, queue_arn: str, stop: threading.Event):
+        super().__init__(daemon=True, name="consumer")
+        self._sqs, self._url, self._arn, self._stop = sqs, queue_url, queue_arn, stop
+
+    def run(self) -> None:
+        import app
+
+        while not self._stop.is_set():
+            try:
+                response = self._sqs.receive_message(
+                    QueueUrl=self._url,
+                    MaxNumberOfMessages=5,
+                    WaitTimeSeconds=1,
+                    VisibilityTimeout=15,
+                    AttributeNames=["All"],
+                )
+            except Exception as error:  # moto stopping, or a network blip: keep polling
+                if not self._stop.is_set():
+                    print(f"consumer: {error}", file=sys.stderr)
+                    time.sleep(1)
+                continue
+            messages = response.get("Messages", [])
+            if not messages:
+                continue
+            try:
+                app.process_inbound(self._event(messages), _LambdaContext("process_inbound"))
+            except Exception as error:  # as in Lambda: the batch stays queued and is redelivered
+                print(f"consumer: batch failed, will be redelivered: {error!r}", file=sys.stderr)
+                continue
+            self._sqs.delete_message_batch(
+                QueueUrl=self._url,
+                Entries=[
+                    {"Id": str(i), "ReceiptHandle": m["ReceiptHandle"]}
+                    for i, m in enumerate(messages)
+                ],
+            )
+
+    def _event(self, messages: list[dict[str, Any]]) -> dict[str, Any]:
+        return {
+            "Records": [
+                {
+                    "messageId": m["MessageId"],
+                    "receiptHandle": m["ReceiptHandle"],
+                    "body": m["Body"],
+                    "attributes": m.get("Attributes", {}),
+                    "messageAttributes": {},
+                    "md5OfBody": m["MD5OfBody"],
+                    "eventSource": "aws:sqs",
+                    "eventSourceARN": self._arn,
+                    "awsRegion": AWS_ENV["AWS_DEFAULT_REGION"],
+                }
+                for m in messages
+            ]
+        }
+
+
+class Sweeper(threading.Thread):
+    def __init__(self, stop: threading.Event, every: float = 5.0):
+        super().__init__(daemon=True, name="sweeper")
+        self._stop, self._every = stop, every
+
+    def run(self) -> None:
+        import app
+
+        while not self._stop.wait(self._every):
+            event = {
+                "version": "0",
+                "id": str(uuid.uuid4()),
+                "detail-type": "Scheduled Event",
+                "source": "aws.events",
+                "account": "123456789012",
+                "time": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+                "region": AWS_ENV["AWS_DEFAULT_REGION"],
+                "resources": ["arn:aws:events:ap-southeast-3:123456789012:rule/ligat-local-sweep"],
+                "detail": {},
+            }
+            try:
+                app.sweep_outbox(event, _LambdaContext("sweep_outbox"))
+            except Exception as error:
+                print(f"sweeper: {error!r}", file=sys.stderr)
+
+
+class _LambdaContext:
+    def __init__(self, name: str):
+        self.function_name = f"ligat-local-{name}"
+        self.aws_request_id = str(uuid.uuid4())
+        self.memory_limit_in_mb = 512
+
+    def get_remaining_time_in_millis(self) -> int:
+        return 60_000
+
+
+def main() -> int:
+    env = settings_from_env()
+    api_port, aws_port, sim_port = (
+        int(env[k]) for k in ("LIGAT_PORT", "LIGAT_AWS_PORT", "LIGAT_SIM_PORT")
+    )
+    endpoint = f"http://127.0.0.1:{aws_port}"
+    os.environ.update({**AWS_ENV, "AWS_ENDPOINT_URL": endpoint})
+    os.environ.pop("AWS_PROFILE", None)
+
+    quiet_embedded_aws()
+    from moto.server import ThreadedMotoServer
+
+    moto = ThreadedMotoServer(ip_address="127.0.0.1", port=aws_port, verbose=False)
+    moto.start()
+    wait_for_port(aws_port)
+
+    import boto3
+
+    from local.provision import app_environment, provision
+
+    outputs = provision(boto3, stage="local")
+    os.environ.update({**env, **app_environment(outputs)})
+
+    from chalicelib.catalogue.seed import seed_catalogue
+
+    seeded = seed_catalogue(boto3.client("dynamodb"), outputs["TableName"])
+
+    from local.simulator import Simulator
+
+    simulator = Simulator(
+        sim_port,
+        env["WHATSAPP_ACCESS_TOKEN"],
+        f"http://127.0.0.1:{api_port}/webhook",
+        env["WHATSAPP_APP_SECRET"],
+    ).start()
+
+    api = subprocess.Popen(
+        [
+            str(Path(sys.executable).with_name("chalice")),
+            "local",
+            "--stage",
+            "local",
+            "--no-autoreload",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(api_port),
+        ],
+        cwd=ROOT,
+        env=os.environ.copy(),
+    )
+    stop = threading.Event()
+    try:
+        wait_for_port(api_port)
+        sqs = boto3.client("sqs")
+        Consumer(sqs, outputs["InboundQueueUrl"], outputs["InboundQueueArn"], stop).start()
+        Sweeper(stop).start()
+        print_banner(env, outputs, api_port, aws_port, simulator.port, seeded)
+        signal.signal(signal.SIGTERM, lambda *_: stop.set())
+        while not stop.is_set() and api.poll() is None:
+            stop.wait(0.5)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        stop.set()
+        api.terminate()
+        try:
+            api.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            api.kill()
+        simulator.stop()
+        moto.stop()
+        print("\nLIGAT stopped.", flush=True)
+    return 0
+
+
+def print_banner(
+    env: dict[str, str], outputs: dict[str, str], api: int, aws: int, sim: int, seeded: int
+) -> None:
+    graph = env["WHATSAPP_API_URL"]
+    lines = [
+        "",
+        "LIGAT is running locally (Ctrl-C stops everything)",
+        "",
+        f"  WhatsApp simulator   http://127.0.0.1:{sim}/sim/",
+        f"  API (chalice local)  http://127.0.0.1:{api}   webhook: /webhook",
+        f"  Embedded AWS (moto)  http://127.0.0.1:{aws}   dashboard: /moto-api/",
+        f"  Graph API replies -> {graph}",
+        f"  Table {outputs['TableName']}, queue {outputs['InboundQueueName']}, "
+        f"bucket {outputs['MediaBucketName']}; catalogue items seeded: {seeded}",
+        "",
+        "  Local secrets in use:",
+        f"    WHATSAPP_APP_SECRET    = {env['WHATSAPP_APP_SECRET']}",
+        f"    WHATSAPP_VERIFY_TOKEN  = {env['WHATSAPP_VERIFY_TOKEN']}",
+        f"    WHATSAPP_ACCESS_TOKEN  = {env['WHATSAPP_ACCESS_TOKEN']}",
+        "",
+        "READY",
+    ]
+    print("\n".join(lines), flush=True)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
