@@ -1,9 +1,8 @@
 """`make bench`: run every figure, print one table, exit 0 unless the harness itself crashed.
 
-    python -m bench                 all figures
-    python -m bench --quick         fewer samples (a smoke run, figures are noisier)
-    python -m bench webhook calls   only figures whose name contains one of the words
-    python -m bench --profile webhook   also cProfile the webhook subject
+Usage: `python -m bench [--quick] [--profile] [WORD ...]`; WORDs select figures by name
+(e.g. `webhook`, `import`, `calls`, `routing`); --quick takes fewer samples (a smoke run);
+--profile also prints a cProfile of the webhook subject.
 """
 
 from __future__ import annotations
@@ -13,7 +12,6 @@ import importlib
 import platform
 import sys
 import time
-import warnings
 
 # Modules holding @figure functions; the table follows this order. Add new ones here.
 MODULES = ("webhook", "imports", "calls", "routing")
@@ -29,8 +27,6 @@ def main(argv: list[str] | None = None) -> int:
     from bench.stack import configure_process_env
 
     configure_process_env()  # before boto3 builds any client
-    warnings.filterwarnings("ignore", category=UserWarning, module="moto")
-    warnings.filterwarnings("ignore", category=DeprecationWarning)
 
     for module in MODULES:  # registers their figures, in this order
         importlib.import_module(f"bench.{module}")

@@ -66,7 +66,8 @@ def run_figures(ctx: Context, only: Sequence[str] = ()) -> tuple[list[Row], bool
         except Exception as error:
             crashed = True
             traceback.print_exc()
-            rows.append(Row(name, f"{type(error).__name__}: {error}"[:60], status=ERROR))
+            note = f"{type(error).__name__}: {error}"
+            rows.append(Row(name, "crashed", status=ERROR, notes=[note, "(traceback above)"]))
             continue
         produced = [result] if isinstance(result, Row) else list(result)
         elapsed = time.perf_counter() - started

@@ -26,9 +26,9 @@ FLOOR = "import chalice, boto3, pydantic"
 
 
 def _env() -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("PYTHON", "LIGAT_"))}
-    env.pop("WHATSAPP_API_URL", None)
-    return env
+    """The parent's environment (PYTHONDONTWRITEBYTECODE included: no .pyc written to the repo),
+    without the -X importtime / profiling switches a developer may have exported."""
+    return {k: v for k, v in os.environ.items() if k not in ("PYTHONPROFILEIMPORTTIME",)}
 
 
 def import_time(code: str, env: dict[str, str]) -> tuple[float, float, dict[str, int]]:

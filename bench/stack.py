@@ -8,6 +8,7 @@ import atexit
 import json
 import logging
 import os
+import warnings
 from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -93,6 +94,10 @@ class BenchStack:
 
         configure_process_env()
         _silence_app_logs()
+        # moto: "No CloudFormation support for AWS::CloudWatch::Alarm" etc. (local/provision.py)
+        logging.getLogger("moto").setLevel(logging.ERROR)
+        warnings.filterwarnings("ignore", category=UserWarning, module="moto")
+        warnings.filterwarnings("ignore", category=DeprecationWarning, module="botocore")
         self._mock = mock_aws()
         self._mock.start()
         self.graph = FakeGraph(token=ACCESS_TOKEN)

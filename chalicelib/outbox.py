@@ -9,6 +9,7 @@ from datetime import datetime, timedelta
 from itertools import groupby
 from typing import Any
 
+from botocore.exceptions import BotoCoreError, ClientError
 from pydantic import TypeAdapter
 
 from chalicelib.logs import get_logger
@@ -34,11 +35,13 @@ class Outbox:
         graph: GraphClient,
         clock: Callable[[], datetime],
         sleep: Callable[[float], None] = time.sleep,
+        email: Callable[[dict[str, Any]], str] | None = None,
     ):
         self._store = store
         self._graph = graph
         self._clock = clock
         self._sleep = sleep
+        self._email = email
 
     def deliver(self, entries: Sequence[OutboxEntry]) -> int:
         """Send one turn's entries in order; stop at the first that cannot go now."""
@@ -68,10 +71,9 @@ class Outbox:
 
     def _send(self, entry: OutboxEntry) -> str | None:
         """Send with quick inline retries; returns None on success, else the reason."""
-        message = _MESSAGE.validate_python(entry.message)
         for pause in (*INLINE_BACKOFF, None):
             try:
-                wamid = self._graph.send(entry.recipient, message)
+                wamid = self._deliver_one(entry)
             except GraphError as error:
                 if error.retryable and pause is not None:
                     self._sleep(pause)
@@ -81,6 +83,16 @@ class Outbox:
             log.info("reply_sent", extra={"entry": entry.entry_id, "wamid": wamid})
             return None
         raise AssertionError("unreachable")
+
+    def _deliver_one(self, entry: OutboxEntry) -> str:
+        if entry.message.get("kind") == "email":
+            if self._email is None:
+                raise GraphError(None, None, "no e-mail sender configured")
+            try:
+                return f"email:{self._email(entry.message)}"
+            except (ClientError, BotoCoreError) as error:  # SES throttling or outage: retry
+                raise GraphError(None, None, f"SES: {error}") from error
+        return self._graph.send(entry.recipient, _MESSAGE.validate_python(entry.message))
 
     def _handle_failure(self, entry: OutboxEntry, error: GraphError) -> str:
         reason = str(error)

@@ -12,10 +12,23 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from chalicelib.clock import from_unix
-from chalicelib.conversation.model import Incoming, Session, incoming_from
+from chalicelib.clock import from_unix, iso
+from chalicelib.conversation.model import (
+    TICKET_NUMBER,
+    AppendToTicket,
+    CountInformation,
+    CreateTicket,
+    FetchMedia,
+    Incoming,
+    Session,
+    TicketView,
+    Turn,
+    incoming_from,
+)
 from chalicelib.logs import get_logger
 from chalicelib.store.dynamo import ConcurrentUpdate, DuplicateMessage, OutboxEntry, TurnCommit
+from chalicelib.tickets.numbers import format_ticket_number, month_key
+from chalicelib.tickets.records import new_ticket
 from chalicelib.whatsapp import inbound as wa
 from chalicelib.wiring import Services
 
@@ -64,17 +77,21 @@ def _process_message(body: dict[str, Any], services: Services) -> None:
     if seen:
         log.info("message_duplicate", extra={"wamid": incoming.wamid})
         return
-    turn = services.converse(_session(stored.state), incoming, now)
-    entries = _outbox_entries(incoming, [r.model_dump(exclude_none=True) for r in turn.replies])
+    session = _session(stored.state)
+    turn = services.converse(session, incoming, now)
+    if "tickets" in turn.needs:  # the step asked for the citizen's own tickets
+        tickets = tuple(ticket_view(t) for t in store.citizen_tickets(incoming.citizen))
+        turn = services.converse(session, incoming, now, tickets)
     commit = TurnCommit(
         wamid=incoming.wamid,
         citizen=incoming.citizen,
         processed_at=now,
         session_state=turn.session.model_dump(mode="json"),
         session_version=stored.version,
-        outbox=entries,
-        info_counts=[e.service_id for e in turn.effects if e.kind == "count_information"],
     )
+    replies = [r.model_dump(exclude_none=True) for r in turn.replies]
+    alerts = _apply_effects(turn, commit, replies, services)
+    commit.outbox = _outbox_entries(incoming, replies + alerts)
     try:
         store.commit_turn(commit)
     except DuplicateMessage:
@@ -85,9 +102,78 @@ def _process_message(body: dict[str, Any], services: Services) -> None:
         raise
     log.info(
         "message_processed",
-        extra={"wamid": incoming.wamid, "type": incoming.kind, "replies": len(entries)},
+        extra={
+            "wamid": incoming.wamid,
+            "type": incoming.kind,
+            "replies": len(replies),
+            "tickets": [t["number"] for t in commit.tickets],
+        },
     )
-    services.outbox.deliver(entries)
+    services.outbox.deliver(commit.outbox)
+    for job in commit.media_jobs:
+        services.evidence.copy(job)
+
+
+def _apply_effects(
+    turn: Turn, commit: TurnCommit, replies: list[dict[str, Any]], services: Services
+) -> list[dict[str, Any]]:
+    """Turn the engine's effects into the commit's writes; returns alert messages to queue."""
+    alerts: list[dict[str, Any]] = []
+    now = commit.processed_at
+    for effect in turn.effects:
+        if isinstance(effect, CountInformation):
+            commit.info_counts.append(effect.service_id)
+        elif isinstance(effect, FetchMedia):
+            commit.media_jobs.append(effect.attachment.model_dump())
+        elif isinstance(effect, AppendToTicket):
+            entry = {
+                "at": iso(now),
+                "description": effect.description,
+                "media": [a.key for a in effect.attachments],
+            }
+            commit.appends.append((effect.number, entry))
+        elif isinstance(effect, CreateTicket):
+            sequence = services.store.next_ticket_sequence(month_key(now))
+            number = format_ticket_number(now, sequence)
+            ticket = new_ticket(number, effect.draft, commit.citizen, now)
+            commit.tickets.append(ticket)
+            _fill_ticket_number(replies, commit, number)
+            if ticket["priority"] == "tinggi":
+                alerts.extend(_alerts(ticket, services))
+    return alerts
+
+
+def _fill_ticket_number(replies: list[dict[str, Any]], commit: TurnCommit, number: str) -> None:
+    for position, reply in enumerate(replies):
+        replies[position] = json.loads(json.dumps(reply).replace(TICKET_NUMBER, number))
+    state = json.dumps(commit.session_state).replace(TICKET_NUMBER, number)
+    commit.session_state = json.loads(state)
+
+
+def _alerts(ticket: dict[str, Any], services: Services) -> list[dict[str, Any]]:
+    """Urgent ticket: the duty officer hears at once, by WhatsApp template and by e-mail."""
+    from chalicelib.catalogue.office import load_office
+    from chalicelib.tickets.records import alert_email, alert_template
+
+    office, catalogue = load_office(), services.catalogue.get()
+    template = alert_template(ticket, catalogue).model_dump(exclude_none=True)
+    messages = [{**template, "_to": number} for number in office.duty_officer.whatsapp]
+    if office.duty_officer.emails:
+        email = alert_email(ticket, catalogue, office.duty_officer.emails)
+        messages.append({**email, "_to": ",".join(office.duty_officer.emails)})
+    log.info("urgent_alert_queued", extra={"ticket": ticket["number"], "alerts": len(messages)})
+    return messages
+
+
+def ticket_view(item: dict[str, Any]) -> TicketView:
+    return TicketView(
+        number=item["number"],
+        type=item.get("type", "pengaduan"),
+        service_id=item.get("service_id", "lainnya"),
+        status=item.get("status", "diterima"),
+        created_at=item["created_at"],
+        public_note=item.get("public_note"),
+    )
 
 
 def _session(state: dict[str, Any] | None) -> Session | None:
@@ -100,11 +186,13 @@ def _session(state: dict[str, Any] | None) -> Session | None:
         return None
 
 
-def _outbox_entries(incoming: Incoming, replies: list[dict[str, Any]]) -> list[OutboxEntry]:
-    return [
-        OutboxEntry(f"{incoming.wamid}#{n:02d}", incoming.citizen, reply)
-        for n, reply in enumerate(replies)
-    ]
+def _outbox_entries(incoming: Incoming, messages: list[dict[str, Any]]) -> list[OutboxEntry]:
+    """Replies go to the citizen; alerts carry their own recipient in "_to"."""
+    entries = []
+    for n, message in enumerate(messages):
+        recipient = message.pop("_to", incoming.citizen)
+        entries.append(OutboxEntry(f"{incoming.wamid}#{n:02d}", recipient, message))
+    return entries
 
 
 def _process_status(body: dict[str, Any], services: Services) -> None:

@@ -2,17 +2,46 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
-from functools import cache
+from functools import cache, partial
+from typing import TYPE_CHECKING, Any
 
 from chalicelib import clock
-from chalicelib.conversation.model import Incoming, Session, Turn
 from chalicelib.outbox import Outbox
 from chalicelib.settings import Settings, get_settings
 from chalicelib.store.dynamo import DynamoStore
 from chalicelib.whatsapp.client import GraphClient
+
+if TYPE_CHECKING:
+    from chalicelib.catalogue.services import Catalogue
+    from chalicelib.conversation.engine import Knowledge
+    from chalicelib.conversation.model import Incoming, Session, TicketView, Turn
+    from chalicelib.media import EvidenceCopier
+
+CATALOGUE_TTL_SECONDS = 60.0  # staff edits reach the bot within a minute, at one read a minute
+
+
+@dataclass
+class CatalogueCache:
+    """The catalogue as staff edited it in DynamoDB, re-read at most once a minute."""
+
+    dynamodb: Any
+    table: str
+    ttl: float = CATALOGUE_TTL_SECONDS
+    _value: Catalogue | None = None
+    _read_at: float = field(default=-1e9)
+
+    def get(self) -> Catalogue:
+        if self._value is None or time.monotonic() - self._read_at > self.ttl:
+            from chalicelib.catalogue.seed import read_catalogue
+            from chalicelib.catalogue.services import load_catalogue
+
+            self._value = read_catalogue(self.dynamodb, self.table) or load_catalogue()
+            self._read_at = time.monotonic()
+        return self._value
 
 
 @dataclass
@@ -21,20 +50,64 @@ class Services:
     store: DynamoStore
     outbox: Outbox
     clock: Callable[[], datetime]
+    catalogue: CatalogueCache
+    evidence: EvidenceCopier
 
-    def converse(self, session: Session | None, incoming: Incoming, now: datetime) -> Turn:
+    def knowledge(self, now: datetime, tickets: tuple[TicketView, ...] | None = None) -> Knowledge:
+        from chalicelib.catalogue.office import load_office
+        from chalicelib.catalogue.regions import load_regions
         from chalicelib.conversation.copy import load_copy
-        from chalicelib.conversation.engine import Knowledge, respond
+        from chalicelib.conversation.engine import Knowledge
 
-        return respond(session, incoming, Knowledge(copy=load_copy(), now=now))
+        catalogue = self.catalogue.get()
+        return Knowledge(
+            copy=load_copy(),
+            catalogue=catalogue,
+            office=load_office(),
+            router=_router(catalogue),
+            regions=load_regions(),
+            now=now,
+            tickets=tickets,
+        )
+
+    def converse(
+        self,
+        session: Session | None,
+        incoming: Incoming,
+        now: datetime,
+        tickets: tuple[TicketView, ...] | None = None,
+    ) -> Turn:
+        from chalicelib.conversation.engine import respond
+
+        return respond(session, incoming, self.knowledge(now, tickets))
+
+
+_routers: dict[int, Any] = {}
+
+
+def _router(catalogue: Catalogue) -> Any:
+    """One router per catalogue object (rebuilt only when the catalogue is re-read)."""
+    from chalicelib.conversation.intent import Router
+
+    key = id(catalogue)
+    if key not in _routers:
+        _routers.clear()
+        _routers[key] = Router(catalogue)
+    return _routers[key]
 
 
 def build_services(
     settings: Settings,
-    dynamodb: object,
+    dynamodb: Any,
     graph: GraphClient | None = None,
     now: Callable[[], datetime] = clock.now,
+    s3: Any = None,
+    ses: Any = None,
 ) -> Services:
+    from chalicelib.aws import client
+    from chalicelib.media import EvidenceCopier
+    from chalicelib.store.email import send_email
+
     store = DynamoStore(dynamodb, settings.table_name)
     graph = graph or GraphClient(
         settings.whatsapp_api_url,
@@ -42,7 +115,12 @@ def build_services(
         settings.whatsapp_access_token,
         settings.graph_timeout_seconds,
     )
-    return Services(settings, store, Outbox(store, graph, now), now)
+    email = partial(send_email, ses or client("ses"), settings.sender_email)
+    outbox = Outbox(store, graph, now, email=email)
+    evidence = EvidenceCopier(graph, s3 or client("s3"), settings.media_bucket, store, now)
+    return Services(
+        settings, store, outbox, now, CatalogueCache(dynamodb, settings.table_name), evidence
+    )
 
 
 @cache

@@ -12,7 +12,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from chalicelib.whatsapp.outbound import ROW_DESCRIPTION_MAX, ROW_TITLE_MAX
+from chalicelib.whatsapp.outbound import BUTTON_TITLE_MAX, ROW_DESCRIPTION_MAX, ROW_TITLE_MAX
 
 SERVICES_PATH = Path(__file__).with_name("services.yaml")
 ANSWER_MAX = 3500  # leaves room under WhatsApp's 4096 for the office lines and formatting
@@ -38,7 +38,8 @@ class Service(_Model):
     number: int = Field(ge=1, le=99)
     group: str
     name: str = Field(min_length=1, max_length=100)
-    short_name: str = Field(min_length=1, max_length=ROW_TITLE_MAX)
+    # Also the label of a reply button (ambiguous choices), so the tighter button limit applies.
+    short_name: str = Field(min_length=1, max_length=BUTTON_TITLE_MAX)
     description: str = Field(min_length=1, max_length=ROW_DESCRIPTION_MAX)
     urgent: bool = False
     accepts_request: bool = True

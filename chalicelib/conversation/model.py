@@ -133,10 +133,24 @@ def _media(media: wa.Media) -> MediaRef:
 class Session(BaseModel):
     """What the conversation remembers about one citizen between messages."""
 
-    flow: str | None = None
+    flow: str | None = None  # None (menus and information) or "report"
     step: str | None = None
-    data: dict[str, Any] = {}
+    data: dict[str, Any] = {}  # the report draft lives in data["draft"]
     updated_at: datetime | None = None
+    window_start: datetime | None = None  # flood limit: messages in the current minute
+    window_count: int = 0
+
+
+class TicketView(BaseModel):
+    """What a citizen may see of one of their own tickets."""
+
+    model_config = ConfigDict(frozen=True)
+    number: str
+    type: str
+    service_id: str
+    status: str
+    created_at: datetime
+    public_note: str | None = None
 
 
 class CountInformation(BaseModel):
@@ -146,12 +160,52 @@ class CountInformation(BaseModel):
     service_id: str
 
 
-Effect = Annotated[CountInformation, Field(discriminator="kind")]
+class Attachment(BaseModel):
+    """Evidence sent during a report; copied from the Graph API to S3 under `key`."""
+
+    media_id: str
+    mime_type: str | None = None
+    sha256: str | None = None
+    caption: str | None = None
+    filename: str | None = None
+    key: str
+
+
+class FetchMedia(BaseModel):
+    kind: Literal["fetch_media"] = "fetch_media"
+    attachment: Attachment
+
+
+class CreateTicket(BaseModel):
+    """Create a ticket from the confirmed draft. Replies may hold TICKET_NUMBER, which the
+    processor fills in once the number is allocated."""
+
+    kind: Literal["create_ticket"] = "create_ticket"
+    draft: dict[str, Any]
+
+
+class AppendToTicket(BaseModel):
+    """Add new information to one of the citizen's open tickets."""
+
+    kind: Literal["append_ticket"] = "append_ticket"
+    number: str
+    description: str
+    attachments: list[Attachment] = []
+
+
+TICKET_NUMBER = "{nomor_tiket}"  # copy writes it as {{nomor_tiket}} (str.format escaping)
+
+Effect = Annotated[
+    CountInformation | FetchMedia | CreateTicket | AppendToTicket, Field(discriminator="kind")
+]
 
 
 class Turn(BaseModel):
-    """The engine's decision: the session to keep, the replies to send, the effects to apply."""
+    """The engine's decision: the session to keep, the replies to send, the effects to apply.
+
+    `needs` asks the processor to load data (e.g. "tickets") and call the engine again."""
 
     session: Session
     replies: list[OutboundMessage] = []
     effects: list[Effect] = []
+    needs: list[str] = []

@@ -59,6 +59,9 @@ class TurnCommit:
     session_version: int = 0
     outbox: list[OutboxEntry] = field(default_factory=list)
     info_counts: list[str] = field(default_factory=list)  # service ids answered
+    tickets: list[dict[str, Any]] = field(default_factory=list)  # new tickets
+    appends: list[tuple[str, dict[str, Any]]] = field(default_factory=list)  # (number, entry)
+    media_jobs: list[dict[str, Any]] = field(default_factory=list)  # attachments to copy
     note: str = "processed"
 
 
@@ -130,6 +133,12 @@ class DynamoStore:
             )
         for service_id in commit.info_counts:
             writes.append(self._count_update(wib_day(now), f"INFO#{service_id}"))
+        for ticket in commit.tickets:
+            writes.append(self._ticket_put(ticket))
+        for number, addition in commit.appends:
+            writes.append(self._ticket_append(number, commit.citizen, addition))
+        for job in commit.media_jobs:
+            writes.append(self._media_job_put(job, now))
         try:
             self._db.transact_write_items(TransactItems=writes)
         except ClientError as error:
@@ -172,6 +181,124 @@ class DynamoStore:
                 "ExpressionAttributeValues": {":one": _serialize(1)},
             }
         }
+
+    def _ticket_put(self, ticket: dict[str, Any]) -> dict[str, Any]:
+        item = _item(
+            pk=f"TICKET#{ticket['number']}",
+            sk="TICKET",
+            gsi1pk=f"STATUS#{ticket['status']}",
+            gsi1sk=ticket["created_at"],
+            gsi2pk=f"DAY#{ticket['wib_day']}",
+            gsi2sk=ticket["created_at"],
+            gsi3pk=f"CITIZEN#{ticket['citizen']}",
+            gsi3sk=ticket["created_at"],
+            **{k: v for k, v in ticket.items() if v is not None},
+        )
+        return {
+            "Put": {
+                "TableName": self._table,
+                "Item": item,
+                "ConditionExpression": "attribute_not_exists(pk)",
+            }
+        }
+
+    def _ticket_append(self, number: str, citizen: str, entry: dict[str, Any]) -> dict[str, Any]:
+        return {
+            "Update": {
+                "TableName": self._table,
+                "Key": _key(f"TICKET#{number}", "TICKET"),
+                "UpdateExpression": (
+                    "SET additions = list_append(if_not_exists(additions, :none), :e), "
+                    "updated_at = :at"
+                ),
+                "ConditionExpression": "citizen = :c",  # only one's own ticket
+                "ExpressionAttributeValues": {
+                    ":e": _serialize([entry]),
+                    ":none": _serialize([]),
+                    ":at": _serialize(entry["at"]),
+                    ":c": _serialize(citizen),
+                },
+            }
+        }
+
+    def _media_job_put(self, job: dict[str, Any], now: datetime) -> dict[str, Any]:
+        item = _item(
+            pk=f"MEDIA#{job['key']}",
+            sk="MEDIA",
+            gsi1pk="MEDIA#pending",
+            gsi1sk=iso(now + self.lease),
+            status="pending",
+            attempts=0,
+            job=json.dumps(job),
+        )
+        return {"Put": {"TableName": self._table, "Item": item}}
+
+    def next_ticket_sequence(self, month: str) -> int:
+        """Atomic per-month counter: concurrent tickets get distinct numbers, never reused."""
+        response = self._db.update_item(
+            TableName=self._table,
+            Key=_key("COUNTER#TICKET", month),
+            UpdateExpression="ADD seq :one",
+            ExpressionAttributeValues={":one": _serialize(1)},
+            ReturnValues="UPDATED_NEW",
+        )
+        return int(_deserialize(response["Attributes"]["seq"]))
+
+    def citizen_tickets(self, citizen: str, limit: int = 20) -> list[dict[str, Any]]:
+        response = self._db.query(
+            TableName=self._table,
+            IndexName="gsi3",
+            KeyConditionExpression="gsi3pk = :c",
+            ExpressionAttributeValues={":c": _serialize(f"CITIZEN#{citizen}")},
+            ScanIndexForward=False,
+            Limit=limit,
+        )
+        return [_plain(i) for i in response.get("Items", [])]
+
+    def ticket(self, number: str) -> dict[str, Any] | None:
+        return self._get(f"TICKET#{number}", "TICKET")
+
+    def media_done(self, key: str, size: int) -> None:
+        self._db.update_item(
+            TableName=self._table,
+            Key=_key(f"MEDIA#{key}", "MEDIA"),
+            UpdateExpression="SET #s = :done, size_bytes = :n REMOVE gsi1pk, gsi1sk",
+            ExpressionAttributeNames={"#s": "status"},
+            ExpressionAttributeValues={":done": _serialize("stored"), ":n": _serialize(size)},
+        )
+
+    def media_retry(
+        self, key: str, due: datetime, attempts: int, error: str, give_up: bool
+    ) -> None:
+        if give_up:
+            expression = "SET #s = :s, attempts = :n, last_error = :e REMOVE gsi1pk, gsi1sk"
+            values = {":s": "failed", ":n": attempts, ":e": error}
+        else:
+            expression = "SET #s = :s, attempts = :n, last_error = :e, gsi1sk = :due"
+            values = {":s": "pending", ":n": attempts, ":e": error, ":due": iso(due)}
+        self._db.update_item(
+            TableName=self._table,
+            Key=_key(f"MEDIA#{key}", "MEDIA"),
+            UpdateExpression=expression,
+            ExpressionAttributeNames={"#s": "status"},
+            ExpressionAttributeValues={k: _serialize(v) for k, v in values.items()},
+        )
+
+    def due_media(self, now: datetime, limit: int = 25) -> list[dict[str, Any]]:
+        response = self._db.query(
+            TableName=self._table,
+            IndexName="gsi1",
+            KeyConditionExpression="gsi1pk = :q AND gsi1sk <= :now",
+            ExpressionAttributeValues={
+                ":q": _serialize("MEDIA#pending"),
+                ":now": _serialize(iso(now)),
+            },
+            Limit=limit,
+        )
+        return [_plain(i) for i in response.get("Items", [])]
+
+    def media_job(self, key: str) -> dict[str, Any] | None:
+        return self._get(f"MEDIA#{key}", "MEDIA")
 
     def record_message(self, wamid: str, citizen: str, at: datetime, note: str) -> bool:
         """Record a message that gets no reply (stale, malformed); False if already recorded."""

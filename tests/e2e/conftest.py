@@ -67,7 +67,11 @@ class LocalStack:
 
 @pytest.fixture(scope="session")
 def local_stack() -> Iterator[LocalStack]:
-    ports = {"LIGAT_PORT": free_port(), "LIGAT_AWS_PORT": free_port(), "LIGAT_SIM_PORT": free_port()}
+    ports = {
+        "LIGAT_PORT": free_port(),
+        "LIGAT_AWS_PORT": free_port(),
+        "LIGAT_SIM_PORT": free_port(),
+    }
     env = {**os.environ, **{k: str(v) for k, v in ports.items()}, "WHATSAPP_APP_SECRET": SECRET}
     for name in ("AWS_ENDPOINT_URL", "WHATSAPP_API_URL", "LIGAT_TABLE_NAME"):
         env.pop(name, None)

@@ -1,0 +1,96 @@
+"""Evidence photos and documents: copied from the Graph API to S3 promptly (media URLs expire in
+minutes), with content type and sha256 checked; a failed copy is retried by the sweep and never
+blocks the ticket, which already holds the S3 key."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+from collections.abc import Callable
+from datetime import datetime, timedelta
+from typing import Any
+
+from botocore.exceptions import BotoCoreError, ClientError
+
+from chalicelib.logs import get_logger
+from chalicelib.store.dynamo import DynamoStore
+from chalicelib.whatsapp.client import GraphClient, GraphError
+
+log = get_logger("media")
+
+MAX_BYTES = 100 * 1024 * 1024
+MAX_ATTEMPTS = 8
+# Leading bytes of the formats citizens send as evidence; anything else is refused.
+SIGNATURES = {
+    "image/jpeg": (b"\xff\xd8\xff",),
+    "image/png": (b"\x89PNG\r\n\x1a\n",),
+    "image/webp": (b"RIFF",),
+    "application/pdf": (b"%PDF",),
+}
+OFFICE_DOCUMENTS = ("application/msword", "application/vnd.openxmlformats", "application/zip")
+
+
+class EvidenceError(ValueError):
+    pass
+
+
+def check_content(data: bytes, mime_type: str, sha256_hex: str | None) -> str:
+    """Verify the bytes are what Meta said; return the hex sha256."""
+    digest = hashlib.sha256(data).hexdigest()
+    if sha256_hex and len(sha256_hex) == 64 and sha256_hex.lower() != digest:
+        raise EvidenceError("sha256 does not match the Graph API's")
+    kind = mime_type.split(";")[0].strip().lower()
+    if kind in SIGNATURES:
+        if not data.startswith(SIGNATURES[kind]):
+            raise EvidenceError(f"content is not {kind}")
+    elif not kind.startswith(OFFICE_DOCUMENTS):
+        raise EvidenceError(f"content type {kind} is not accepted as evidence")
+    return digest
+
+
+class EvidenceCopier:
+    def __init__(
+        self,
+        graph: GraphClient,
+        s3: Any,
+        bucket: str,
+        store: DynamoStore,
+        clock: Callable[[], datetime],
+    ):
+        self._graph, self._s3, self._bucket = graph, s3, bucket
+        self._store, self._clock = store, clock
+
+    def copy(self, job: dict[str, Any], attempts: int = 0) -> bool:
+        key = job["key"]
+        try:
+            meta = self._graph.media_url(job["media_id"])
+            data = self._graph.download(str(meta["url"]), MAX_BYTES)
+            mime = str(meta.get("mime_type") or job.get("mime_type") or "")
+            digest = check_content(data, mime, meta.get("sha256"))
+            self._s3.put_object(
+                Bucket=self._bucket,
+                Key=key,
+                Body=data,
+                ContentType=mime,
+                ChecksumSHA256=base64.b64encode(bytes.fromhex(digest)).decode(),
+                Metadata={"sha256": digest, "media-id": job["media_id"]},
+            )
+        except (GraphError, EvidenceError, KeyError, ClientError, BotoCoreError) as error:
+            attempts += 1
+            permanent = isinstance(error, EvidenceError) or attempts >= MAX_ATTEMPTS
+            due = self._clock() + timedelta(seconds=min(60 * 2**attempts, 6 * 3600))
+            self._store.media_retry(key, due, attempts, str(error)[:300], give_up=permanent)
+            log.warning(
+                "evidence_copy_failed", extra={"key": key, "attempts": attempts, "final": permanent}
+            )
+            return False
+        self._store.media_done(key, len(data))
+        log.info("evidence_stored", extra={"key": key, "bytes": len(data)})
+        return True
+
+    def sweep(self) -> int:
+        copied = 0
+        for item in self._store.due_media(self._clock()):
+            copied += self.copy(json.loads(item["job"]), int(item.get("attempts", 0)))
+        return copied
