@@ -31,6 +31,7 @@ class GraphState:
     # Scripted failures, consumed one per request: (http_status, graph_error_code).
     failures: list[tuple[int, int | None]] = field(default_factory=list)
     media: dict[str, tuple[bytes, str]] = field(default_factory=dict)
+    media_failures: int = 0  # scripted 500s for media lookups only
     requests: int = 0
     on_sent: Callable[[Sent], None] | None = None
     lock: threading.Lock = field(default_factory=threading.Lock)
@@ -110,6 +111,14 @@ def make_handler(state: GraphState, base_url: str) -> type[BaseHTTPRequestHandle
 
         def do_GET(self) -> None:
             if not self._authorised() or self._scripted_failure():
+                return
+            with state.lock:
+                failing, state.media_failures = (
+                    state.media_failures > 0,
+                    max(0, state.media_failures - 1),
+                )
+            if failing:
+                self._reply(500, {"error": {"code": 2, "message": "scripted media outage"}})
                 return
             path = self.path.strip("/").split("/")
             if path[-1].startswith("download-") and path[-1][9:] in state.media:

@@ -8,6 +8,8 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from chalicelib.datafiles import load_yaml
+
 OFFICE_PATH = Path(__file__).with_name("office.yaml")
 
 
@@ -57,7 +59,4 @@ class Office(BaseModel):
 
 @cache
 def load_office(path: Path = OFFICE_PATH) -> Office:
-    import yaml
-
-    with path.open(encoding="utf-8") as handle:
-        return Office.model_validate(yaml.safe_load(handle))
+    return Office.model_validate(load_yaml(path))

@@ -43,6 +43,9 @@ _ABBREVIATIONS = {
     "tg": "tanjung",
     "tjg": "tanjung",
     "tlk": "teluk",
+    # Local short names of kecamatan, as people in Inhil say them.
+    "kuindra": "kuala indragiri",
+    "gas": "gaung anak serka",
 }
 # Kemendagri writes many names as one word ("Sungaiterap", "Pulaukijang"); splitting these
 # geographic prefixes lets "terap" or "sungai terap" meet "Sungaiterap" word by word.

@@ -12,6 +12,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from chalicelib.datafiles import load_yaml
 from chalicelib.whatsapp.outbound import BUTTON_TITLE_MAX, ROW_DESCRIPTION_MAX, ROW_TITLE_MAX
 
 SERVICES_PATH = Path(__file__).with_name("services.yaml")
@@ -100,7 +101,4 @@ def parse_catalogue(data: object) -> Catalogue:
 
 @cache
 def load_catalogue(path: Path = SERVICES_PATH) -> Catalogue:
-    import yaml
-
-    with path.open(encoding="utf-8") as handle:
-        return parse_catalogue(yaml.safe_load(handle))
+    return parse_catalogue(load_yaml(path))

@@ -6,13 +6,12 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-import yaml
+from chalicelib.datafiles import load_yaml
 
 COPY_PATH = Path(__file__).with_name("copy.yaml")
 
 
 @cache
 def load_copy(path: Path = COPY_PATH) -> dict[str, Any]:
-    with path.open(encoding="utf-8") as handle:
-        data: dict[str, Any] = yaml.safe_load(handle)
+    data: dict[str, Any] = load_yaml(path)
     return data

@@ -30,6 +30,9 @@ from chalicelib.whatsapp.outbound import OutboundMessage
 SESSION_IDLE = timedelta(minutes=30)
 FLOOD_WINDOW = timedelta(minutes=1)
 FLOOD_LIMIT = 30
+STRICT_COMMANDS = frozenset(
+    {"menu", "menu utama", "batal", "cancel", "kembali", "back", "bantuan", "help"}
+)
 
 
 @dataclass(frozen=True)
@@ -105,7 +108,7 @@ def _dispatch(state: Session, incoming: Incoming, kb: Knowledge) -> Reply:
         return _on_choice(state, incoming.choice_id or "", incoming, kb)
     if incoming.kind == "text":
         intent = kb.router.classify(incoming.text or "")
-        if intent.kind == "command" and intent.command:
+        if intent.kind == "command" and intent.command and _is_command(state, incoming, intent):
             return _on_command(state, intent.command, kb)
         if state.flow == "report":
             return report.on_message(state, incoming, kb)
@@ -113,6 +116,15 @@ def _dispatch(state: Session, incoming: Incoming, kb: Knowledge) -> Reply:
     if state.flow == "report":
         return report.on_message(state, incoming, kb)
     return _on_other_type(incoming, kb)
+
+
+def _is_command(state: Session, incoming: Incoming, intent: Intent) -> bool:
+    """Inside a report the citizen is typing answers, so only the exact command words count
+    (a description that starts with "tolong" is not a cry for help with the bot)."""
+    if state.flow != "report":
+        return True
+    said = " ".join((incoming.text or "").lower().split()).strip(" .!?")
+    return said in STRICT_COMMANDS
 
 
 def _on_command(state: Session, command: str, kb: Knowledge) -> Reply:

@@ -18,11 +18,11 @@ from functools import cache
 from pathlib import Path
 from typing import Any, Literal
 
-import yaml
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA, Indel
 
 from chalicelib.catalogue.services import Catalogue, load_catalogue
+from chalicelib.datafiles import load_yaml
 from chalicelib.tickets.numbers import parse_ticket_number
 
 INTENTS_PATH = Path(__file__).with_name("intents.yaml")
@@ -387,8 +387,7 @@ class Router:
             if described and hit.start > relative:
                 score *= RELATIVE_WEIGHT
             (hints if hit.phrase.hint else keywords)[label] += score
-            first_seen.setdefault(label, hit.start)
-            first_seen[label] = min(first_seen[label], hit.start)
+            first_seen[label] = min(first_seen.get(label, hit.start), hit.start)
         totals = {
             label: keywords.get(label, 0.0) + min(hints.get(label, 0.0), HINT_CAP)
             for label in first_seen
@@ -400,9 +399,7 @@ class Router:
         return ranked, bool(keywords)
 
     def _service_phrases(self, catalogue: Catalogue, extra: Mapping[str, Any]) -> list[_Phrase]:
-        unknown = set(extra) - set(self._service_order)
-        if unknown:
-            raise ValueError(f"intents.yaml names services not in the catalogue: {sorted(unknown)}")
+        # Staff edit the catalogue live: vocabulary for a service they removed is simply unused.
         phrases: list[_Phrase] = []
         for service in catalogue.services:
             more = extra.get(service.id) or {}
@@ -443,8 +440,7 @@ def _strings(value: object) -> list[str]:
 
 @cache
 def load_vocabulary(path: Path = INTENTS_PATH) -> dict[str, Any]:
-    with path.open(encoding="utf-8") as handle:
-        data: dict[str, Any] = yaml.safe_load(handle)
+    data: dict[str, Any] = load_yaml(path)
     return data
 
 

@@ -57,6 +57,7 @@ NEW_STEPS = (
     "summary",
 )
 APPEND_STEPS = ("description", "media", "summary")
+EDIT_LABELS = {"name": "reporter_name", "kecamatan": "location"}  # step -> summary label
 EDITABLE = ("service", "subject", "name", "nik", "kecamatan", "address", "description", "media")
 
 
@@ -706,10 +707,7 @@ def _ask_edit(state: Session, kb: Knowledge) -> Reply:
         for f in EDITABLE
         if _applies(f, draft) and (f != "subject" or draft.get("about") == "other")
     ]
-    rows = [
-        Row(id=f"rpt:edit:{f}", title=_fit(labels["location"] if f == "kecamatan" else labels[f]))
-        for f in fields
-    ]
+    rows = [Row(id=f"rpt:edit:{f}", title=_fit(labels[EDIT_LABELS.get(f, f)])) for f in fields]
     message = ListMessage(
         body=copy["edit_ask"],
         button=copy["edit_button"],

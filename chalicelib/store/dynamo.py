@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from decimal import Decimal
 from typing import Any
 
 from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
@@ -65,12 +66,33 @@ class TurnCommit:
     note: str = "processed"
 
 
+def _to_dynamo(value: Any) -> Any:
+    """DynamoDB numbers are decimals: floats (a location pin) go in as exact Decimals."""
+    if isinstance(value, float):
+        return Decimal(str(value))
+    if isinstance(value, dict):
+        return {k: _to_dynamo(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_to_dynamo(v) for v in value]
+    return value
+
+
+def _from_dynamo(value: Any) -> Any:
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral_value() else float(value)
+    if isinstance(value, dict):
+        return {k: _from_dynamo(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_from_dynamo(v) for v in value]
+    return value
+
+
 def _item(**attributes: Any) -> dict[str, Any]:
-    return {k: _serialize(v) for k, v in attributes.items() if v is not None}
+    return {k: _serialize(_to_dynamo(v)) for k, v in attributes.items() if v is not None}
 
 
 def _plain(item: dict[str, Any]) -> dict[str, Any]:
-    return {k: _deserialize(v) for k, v in item.items()}
+    return {k: _from_dynamo(_deserialize(v)) for k, v in item.items()}
 
 
 def _epoch(moment: datetime) -> int:
