@@ -6,15 +6,14 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-import threading
 
 import boto3
 import pytest
 
 from chalicelib.processor import process_item
 from chalicelib.store.dynamo import ConcurrentUpdate
-from chalicelib.tickets.numbers import month_key
 from chalicelib.store.queue import encode
+from chalicelib.tickets.numbers import month_key
 from chalicelib.whatsapp import envelope
 from tests import payloads as wa
 
