@@ -56,7 +56,9 @@ def process_inbound(event) -> None:  # type: ignore[no-untyped-def]
 
 
 @app.schedule(Rate(1, unit=Rate.MINUTES))
-def sweep_outbox(event) -> None:  # type: ignore[no-untyped-def]
+def sweep_pending(event) -> None:  # type: ignore[no-untyped-def]
+    """Retries: replies and alerts still in the outbox, evidence not yet copied to S3."""
     from chalicelib.wiring import services
 
     services().outbox.sweep()
+    services().evidence.sweep()

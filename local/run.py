@@ -3,7 +3,7 @@
 embedded AWS (moto server)  <- infra/template.yaml is provisioned into it
 API (chalice local)         <- POST /webhook, GET /webhook
 inbound consumer            <- polls the FIFO queue, invokes app.process_inbound as Lambda would
-outbox sweep                <- invokes app.sweep_outbox every few seconds
+retry sweep                 <- invokes app.sweep_pending (outbox, evidence) every few seconds
 WhatsApp simulator          <- chat page for a pretend citizen + the fake Graph API
 """
 
@@ -145,7 +145,7 @@ class Sweeper(threading.Thread):
                 "detail": {},
             }
             try:
-                app.sweep_outbox(event, _LambdaContext("sweep_outbox"))
+                app.sweep_pending(event, _LambdaContext("sweep_pending"))
             except Exception as error:
                 print(f"sweeper: {error!r}", file=sys.stderr)
 

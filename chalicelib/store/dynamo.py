@@ -307,14 +307,15 @@ class DynamoStore:
         )
 
     def due_media(self, now: datetime, limit: int = 25) -> list[dict[str, Any]]:
+        return self._due("MEDIA#pending", now, limit)
+
+    def _due(self, queue: str, now: datetime, limit: int) -> list[dict[str, Any]]:
+        """A work queue on gsi1: items whose due time (gsi1sk) has come, oldest first."""
         response = self._db.query(
             TableName=self._table,
             IndexName="gsi1",
             KeyConditionExpression="gsi1pk = :q AND gsi1sk <= :now",
-            ExpressionAttributeValues={
-                ":q": _serialize("MEDIA#pending"),
-                ":now": _serialize(iso(now)),
-            },
+            ExpressionAttributeValues={":q": _serialize(queue), ":now": _serialize(iso(now))},
             Limit=limit,
         )
         return [_plain(i) for i in response.get("Items", [])]
@@ -406,17 +407,7 @@ class DynamoStore:
 
     def due_outbox(self, now: datetime, limit: int = 100) -> list[OutboxEntry]:
         """Entries waiting for a retry, or whose sender's lease expired (it crashed)."""
-        response = self._db.query(
-            TableName=self._table,
-            IndexName="gsi1",
-            KeyConditionExpression="gsi1pk = :q AND gsi1sk <= :now",
-            ExpressionAttributeValues={
-                ":q": _serialize("OUTBOX#pending"),
-                ":now": _serialize(iso(now)),
-            },
-            Limit=limit,
-        )
-        return [_outbox_entry(_plain(i)) for i in response.get("Items", [])]
+        return [_outbox_entry(i) for i in self._due("OUTBOX#pending", now, limit)]
 
     def claim(self, entry: OutboxEntry, now: datetime) -> OutboxEntry | None:
         """Take a due entry for sending; None if someone else took it first."""

@@ -443,7 +443,8 @@ function renderHeaderBodyFooter(interactive) {
   if (header && header.type === "text" && header.text) nodes.push(el("div", "header", header.text));
   else if (header && header.type) nodes.push(el("div", "media-placeholder", `[${header.type}]`));
   if (interactive.body && interactive.body.text) nodes.push(formattedBlock("text", interactive.body.text));
-  if (interactive.footer && interactive.footer.text) nodes.push(el("div", "footer", interactive.footer.text));
+  // Footers take WhatsApp formatting like bodies (headers do not).
+  if (interactive.footer && interactive.footer.text) nodes.push(formattedBlock("footer", interactive.footer.text));
   return nodes;
 }
 

@@ -1,0 +1,36 @@
+"""Logs are structured JSON with message ids and never hold message text, NIK or phones."""
+
+from __future__ import annotations
+
+import io
+import json
+import logging
+
+from chalicelib.logs import _JsonFormatter
+from chalicelib.processor import process_item
+from chalicelib.store.queue import encode
+from chalicelib.whatsapp import envelope
+from tests import payloads as wa
+
+NIK = "1404021203850001"
+SECRET_TEXT = f"anak saya sakit keras, NIK {NIK}, hubungi 0812-3456-7890"
+
+
+def test_processing_logs_ids_but_no_personal_data(stack):
+    stream = io.StringIO()
+    handler = logging.StreamHandler(stream)
+    handler.setFormatter(_JsonFormatter())
+    logger = logging.getLogger("ligat")
+    logger.addHandler(handler)
+    try:
+        message = wa.text(SECRET_TEXT)
+        [item] = envelope.split(wa.webhook([message]))
+        process_item(json.loads(encode(item)), stack.services)
+    finally:
+        logger.removeHandler(handler)
+
+    lines = [json.loads(line) for line in stream.getvalue().splitlines()]
+    assert any(line.get("wamid") == message["id"] for line in lines)
+    output = stream.getvalue()
+    for secret in (NIK, "sakit keras", "3456", wa.CITIZEN):
+        assert secret not in output
