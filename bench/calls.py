@@ -1,4 +1,5 @@
-"""Figures 3-4: AWS API calls per processed inbound message, in a warm processor container.
+"""Figures 3-4: AWS API calls per processed inbound message, in a warm processor container; and
+the wall time of processing one information question there.
 
 Each message goes the way production carries it: a Meta-shaped webhook notification, split and
 encoded exactly as the webhook enqueues it, then `processor.process_item(json.loads(body), ...)`.
@@ -12,12 +13,28 @@ from __future__ import annotations
 
 import itertools
 import json
+import re
+import time
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from bench.core import INFO, MISS, NA, PASS, Context, Row, figure
+from bench.core import (
+    INFO,
+    MISS,
+    NA,
+    PASS,
+    Context,
+    Row,
+    figure,
+    interleave,
+    median,
+    ms,
+    percentile,
+    ratio_row,
+    us,
+)
 from bench.stack import BenchStack, breakdown, queue_bodies
 
 _citizens = itertools.count(1)
@@ -129,6 +146,42 @@ def _expect_information(replies: list[dict[str, Any]]) -> str | None:
     return None
 
 
+_TICKET_NUMBER = re.compile(r"\bLGT-\d{4}-\d{4,}\b")
+
+
+def _expect_ticket(replies: list[dict[str, Any]]) -> str | None:
+    bodies = " ".join(str(r.get("text", {}).get("body", "")) for r in replies)
+    if _TICKET_NUMBER.search(bodies):
+        return None
+    return "no ticket number among the replies: the complaint was not created"
+
+
+def _complaint(citizen: str) -> list[dict[str, Any]]:
+    """A complaint about someone else, tapped and typed like test_report_flow.py, up to the
+    "Kirim" tap on the summary (the measured message)."""
+    from tests import payloads as wa
+
+    def tap(row_id: str, title: str = "") -> dict[str, Any]:
+        return wa.button_reply(row_id, title or row_id, sender=citizen)
+
+    return [
+        wa.list_reply("menu:complaint", "Buat Pengaduan", sender=citizen),
+        tap("rpt:agree", "Setuju"),
+        wa.list_reply("rpt:svc:gepeng_odha", "Gepeng & ODHA", sender=citizen),
+        tap("rpt:other", "Orang lain"),
+        _text("Seorang bapak tua, tidur di emperan toko", citizen),
+        tap("rpt:name_ok", "Ya, benar"),
+        tap("rpt:nik_unknown", "Tidak tahu"),
+        _text("tembilahan", citizen),
+        _text("tembilahan kota", citizen),
+        _text("Jl. Sudirman depan pasar", citizen),
+        _text("Sudah tiga hari tidur di emperan toko, tampak lapar.", citizen),
+        tap("rpt:skip", "Lewati"),
+        tap("rpt:anonymous", "Rahasiakan"),
+        tap("rpt:send", "Kirim"),
+    ]
+
+
 @dataclass(frozen=True)
 class Scenario:
     name: str
@@ -150,6 +203,12 @@ SCENARIOS = [
         lambda c: [_text("syarat pkh apa saja", c)],
         target=6,
         check=_expect_information,
+    ),
+    Scenario(
+        "AWS calls: ticket creation",
+        _complaint,
+        target=None,  # no target in the issue: reported as INFO
+        check=_expect_ticket,
     ),
 ]
 
@@ -178,3 +237,101 @@ def scenario_row(scenario: Scenario, stack: BenchStack) -> Row:
 @figure
 def aws_calls(ctx: Context) -> list[Row]:
     return [scenario_row(scenario, ctx.stack) for scenario in SCENARIOS]
+
+
+# -- processing time ----------------------------------------------------------------------
+
+PROCESSING_SAMPLES = 100
+PROCESSING_WARMUP = 10
+QUESTION = "syarat pkh apa saja"
+
+
+class _TableReset:
+    """Deletes (untimed) what a sample wrote, so every sample meets the same table: moto's
+    TransactWriteItems deep-copies every table first, so its cost grows with their size (real
+    DynamoDB's does not), and the figure would otherwise depend on the sample count."""
+
+    def __init__(self, stack: BenchStack) -> None:
+        self.dynamodb, self.table = stack.dynamodb, stack.settings.table_name
+        self.baseline = self._keys()
+
+    def _keys(self) -> set[tuple[str, str]]:
+        keys: set[tuple[str, str]] = set()
+        kwargs: dict[str, Any] = {"TableName": self.table, "ProjectionExpression": "pk, sk"}
+        while True:
+            page = self.dynamodb.scan(**kwargs)
+            keys |= {(i["pk"]["S"], i["sk"]["S"]) for i in page.get("Items", [])}
+            if "LastEvaluatedKey" not in page:
+                return keys
+            kwargs["ExclusiveStartKey"] = page["LastEvaluatedKey"]
+
+    def __call__(self) -> None:
+        new = sorted(self._keys() - self.baseline)
+        for start in range(0, len(new), 25):
+            deletes = [
+                {"DeleteRequest": {"Key": {"pk": {"S": pk}, "sk": {"S": sk}}}}
+                for pk, sk in new[start : start + 25]
+            ]
+            self.dynamodb.batch_write_item(RequestItems={self.table: deletes})
+
+
+@figure
+def processing_time(ctx: Context) -> Row:
+    """p50 wall time of `process_item` for one information question (load, engine, commit,
+    replies through the fake Graph API), a new citizen each sample, warm container, on moto.
+
+    Floor: the same processing of a greeting (the main-menu reply, the cheapest turn),
+    interleaved. The pure engine's share for the question is a note. INFO: no target."""
+    from chalicelib.conversation.engine import respond
+    from chalicelib.conversation.model import Incoming
+    from chalicelib.processor import process_item
+
+    name = "processing p50: information answer"
+    stack = ctx.stack
+    warm_up(stack)
+    [check] = count_aws_calls([_text(QUESTION, new_citizen())], stack)
+    problem = _expect_information(check.replies)
+    if problem:
+        return Row(name, "-", status=NA, notes=[problem])
+
+    samples = 30 if ctx.quick else PROCESSING_SAMPLES
+    total = samples + PROCESSING_WARMUP
+    questions = [queue_bodies([_text(QUESTION, new_citizen())]) for _ in range(total)]
+    greetings = [queue_bodies([_text("Halo, selamat pagi", new_citizen())]) for _ in range(total)]
+    now = stack.services.clock()
+    knowledge = stack.services.knowledge(now)
+    incoming = Incoming(
+        wamid="wamid.bench", citizen=new_citizen(), kind="text", sent_at=now, text=QUESTION
+    )
+    reset = _TableReset(stack)
+
+    def processed(bodies: list[str]) -> float:
+        started = time.perf_counter()
+        for body in bodies:
+            process_item(json.loads(body), stack.services)
+        elapsed = time.perf_counter() - started
+        reset()
+        return elapsed
+
+    def engine(_i: int) -> None:
+        respond(None, incoming, knowledge)
+
+    kept = interleave(
+        {
+            "question": lambda i: processed(questions[i]),
+            "greeting": lambda i: processed(greetings[i]),
+            "engine": engine,
+        },
+        samples,
+        PROCESSING_WARMUP,
+    )
+    question, greeting = kept["question"], kept["greeting"]
+    notes = [
+        f"p95 {ms(percentile(question, 95))} (greeting p95 {ms(percentile(greeting, 95))}); "
+        f"pure engine for the question p50 {us(median(kept['engine']))}; "
+        f"{check.total} AWS calls ({breakdown(check.calls)}), "
+        f"Graph API requests {check.graph_requests}; {samples} samples each",
+        f"floor: a greeting (main-menu reply) processed the same way, interleaved; table reset "
+        f"to {len(reset.baseline)} items after each sample (untimed)",
+    ]
+    return ratio_row(name, median(question), median(greeting), None, ms, notes)

@@ -21,10 +21,10 @@ def seed_catalogue(dynamodb: Any, table: str, catalogue: Catalogue | None = None
     """Write the packaged catalogue; returns how many items were written."""
     catalogue = catalogue or load_catalogue()
     written = 0
-    records = [("GROUP", g.id, g.model_dump()) for g in catalogue.groups] + [
-        ("SERVICE", s.id, s.model_dump(mode="json")) for s in catalogue.services
+    records = [("GROUP", g.id, g.model_dump(), n) for n, g in enumerate(catalogue.groups)] + [
+        ("SERVICE", s.id, s.model_dump(mode="json"), n) for n, s in enumerate(catalogue.services)
     ]
-    for kind, item_id, data in records:
+    for kind, item_id, data, position in records:
         try:
             dynamodb.put_item(
                 TableName=table,
@@ -33,6 +33,9 @@ def seed_catalogue(dynamodb: Any, table: str, catalogue: Catalogue | None = None
                     "sk": {"S": f"{kind}#{item_id}"},
                     "data": {"S": json.dumps(data, ensure_ascii=False)},
                     "source": {"S": "seed"},
+                    # Keys sort by id; the position keeps the catalogue's own order (menus,
+                    # and which service wins a tie in free-text routing).
+                    "position": {"N": str(position)},
                     "seed_version": {"N": str(catalogue.version)},
                 },
                 ConditionExpression=(
@@ -67,6 +70,7 @@ def read_catalogue(dynamodb: Any, table: str) -> Catalogue | None:
         kwargs["ExclusiveStartKey"] = response["LastEvaluatedKey"]
     if not items:
         return None
+    items.sort(key=lambda i: int(i.get("position", {"N": "0"})["N"]))
     groups = [json.loads(i["data"]["S"]) for i in items if i["sk"]["S"].startswith("GROUP#")]
     services = [json.loads(i["data"]["S"]) for i in items if i["sk"]["S"].startswith("SERVICE#")]
     version = max(int(i.get("seed_version", {"N": "1"})["N"]) for i in items)

@@ -16,7 +16,6 @@ from chalicelib.datafiles import load_yaml
 from chalicelib.whatsapp.outbound import BUTTON_TITLE_MAX, ROW_DESCRIPTION_MAX, ROW_TITLE_MAX
 
 SERVICES_PATH = Path(__file__).with_name("services.yaml")
-ANSWER_MAX = 3500  # leaves room under WhatsApp's 4096 for the office lines and formatting
 
 Slug = Field(pattern=r"^[a-z][a-z0-9_]*$", max_length=40)
 Completable = Literal[

@@ -86,7 +86,10 @@ def service_answer(copy: Copy, service: Service, office: Office) -> Text:
         note = f" {labels['to_confirm']}" if field in pending else ""
         return f"*{labels[field]}:* {value}{note}"
 
-    parts = [f"*{service.name}*", service.summary]
+    summary = (
+        f"{service.summary} {labels['to_confirm']}" if "summary" in pending else service.summary
+    )
+    parts = [f"*{service.name}*", summary]
     if service.urgent:
         parts.append(labels["urgent"].format(emergency=emergency_line(office)))
     parts += [
@@ -132,16 +135,24 @@ def contact(copy: Copy, office: Office, now: datetime) -> Text:
 
 def availability(copy: Copy, office: Office, now: datetime) -> str:
     """Whether staff are at work now, or when they will pick the case up."""
-    if is_office_hours(now, office.hours, office.holidays):
+    if office_open(office, now):
         return str(copy["contact"]["open"])
-    return str(
-        copy["contact"]["closed"].format(
-            next_open=when(copy, next_office_open(now, office.hours, office.holidays))
-        )
-    )
+    return str(copy["contact"]["closed"].format(next_open=when(copy, next_open(office, now))))
+
+
+def office_open(office: Office, now: datetime) -> bool:
+    return is_office_hours(now, office.hours, office.holidays)
+
+
+def next_open(office: Office, now: datetime) -> datetime:
+    return next_office_open(now, office.hours, office.holidays)
+
+
+def day_text(copy: Copy, moment: datetime) -> str:
+    local = moment.astimezone(WIB)
+    day = copy["weekdays"][local.weekday()]
+    return f"{day}, {local.day:02d}-{local.month:02d}-{local.year}"
 
 
 def when(copy: Copy, moment: datetime) -> str:
-    local = moment.astimezone(WIB)
-    day = copy["weekdays"][local.weekday()]
-    return f"{day}, {local.day:02d}-{local.month:02d}-{local.year} pukul {local:%H.%M} WIB"
+    return f"{day_text(copy, moment)} pukul {moment.astimezone(WIB):%H.%M} WIB"

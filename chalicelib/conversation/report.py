@@ -8,6 +8,7 @@ example, and nothing already given is lost.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
@@ -29,7 +30,14 @@ from chalicelib.conversation.model import (
 from chalicelib.privacy import mask_nik
 from chalicelib.tickets.nik import check_nik
 from chalicelib.tickets.sla import add_working_days
-from chalicelib.whatsapp.outbound import ListMessage, OutboundMessage, Row, Section
+from chalicelib.whatsapp.outbound import (
+    BUTTON_TITLE_MAX,
+    ROW_DESCRIPTION_MAX,
+    ListMessage,
+    OutboundMessage,
+    Row,
+    Section,
+)
 
 if TYPE_CHECKING:
     from chalicelib.conversation.engine import Knowledge, Reply
@@ -135,7 +143,8 @@ def offer_resume(state: Session, incoming: Incoming, kb: Knowledge) -> Reply:
         discard(state)
         state.flow, state.step = None, None
         return _reply([m.text(_copy(kb)["draft_expired"]), m.main_menu(kb.copy)])
-    draft["step"] = state.step
+    if state.step != "resume":  # idle again at the resume question: keep the step to resume
+        draft["step"] = state.step
     state.step = "resume"
     return _reply([_resume_question(kb, draft)])
 
@@ -259,7 +268,7 @@ def _ask_service(state: Session, kb: Knowledge, page: int = 0) -> Reply:
 def _on_service(state: Session, incoming: Incoming, kb: Knowledge) -> Reply:
     choice = incoming.choice_id or ""
     if choice.startswith("rpt:svcpage:"):
-        return _ask_service(state, kb, int(choice.rsplit(":", 1)[1]))
+        return _ask_service(state, kb, _page(choice))
     service_id: str | None = None
     if choice.startswith("rpt:svc:"):
         service_id = choice.removeprefix("rpt:svc:")
@@ -376,7 +385,7 @@ def _on_subject(state: Session, incoming: Incoming, kb: Knowledge) -> Reply:
 def _ask_name(state: Session, kb: Knowledge) -> Reply:
     copy = _copy(kb)
     draft = _draft(state)
-    suggestion = draft.get("reporter_name") or state.data.get("profile_name")
+    suggestion = _suggested_name(state)
     if suggestion and not draft.get("name_typing"):
         body = copy["name_confirm"].format(name=suggestion)
         return _reply(
@@ -393,7 +402,7 @@ def _ask_name(state: Session, kb: Knowledge) -> Reply:
 def _on_name(state: Session, incoming: Incoming, kb: Knowledge) -> Reply:
     draft = _draft(state)
     choice = incoming.choice_id or ""
-    suggestion = draft.get("reporter_name") or state.data.get("profile_name")
+    suggestion = _suggested_name(state)
     if choice == "rpt:name_ok" and suggestion:
         draft["reporter_name"] = suggestion
         draft.pop("name_typing", None)
@@ -407,6 +416,16 @@ def _on_name(state: Session, incoming: Incoming, kb: Knowledge) -> Reply:
     draft["reporter_name"] = name
     draft.pop("name_typing", None)
     return _next(state, kb, "name")
+
+
+def _suggested_name(state: Session) -> str | None:
+    """The name to confirm: the one already given, else the WhatsApp profile name if it is a
+    valid name (profile names are often nicknames, emoji or numbers; those are asked for)."""
+    given = _draft(state).get("reporter_name")
+    if given:
+        return str(given)
+    profile = " ".join(str(state.data.get("profile_name") or "").split())
+    return profile if _valid_name(profile) else None
 
 
 def _valid_name(name: str) -> bool:
@@ -492,7 +511,7 @@ def _on_kecamatan(state: Session, incoming: Incoming, kb: Knowledge) -> Reply:
     draft = _draft(state)
     choice = incoming.choice_id or ""
     if choice.startswith("rpt:kecpage:"):
-        return _ask_kecamatan(state, kb, int(choice.rsplit(":", 1)[1]))
+        return _ask_kecamatan(state, kb, _page(choice))
     if incoming.kind == "location" and incoming.place:
         draft["place"] = incoming.place.model_dump(exclude_none=True)
         draft.pop("kecamatan", None)
@@ -511,8 +530,8 @@ def _on_kecamatan(state: Session, incoming: Incoming, kb: Knowledge) -> Reply:
         draft.pop("desa", None)
         return _go(state, kb, "desa")
     if len(found) > 1:
-        choices = [(f"rpt:kec:{k.code}", _fit(k.name, 20)) for k in found[:3]]
-        return _reply([m.buttons(copy["pick_one"], choices)])
+        choices = [(f"rpt:kec:{k.code}", k.name) for k in found[:3]]
+        return _pick_one(kb, choices, copy["kecamatan_button"], copy["kecamatan_section"])
     problem = copy["kecamatan_unknown"].format(text=_quote(incoming.text))
     return _again(kb, problem, _ask_kecamatan(state, kb))
 
@@ -547,7 +566,7 @@ def _on_desa(state: Session, incoming: Incoming, kb: Knowledge) -> Reply:
     kecamatan = draft["kecamatan"]
     choice = incoming.choice_id or ""
     if choice.startswith("rpt:desapage:"):
-        return _ask_desa(state, kb, int(choice.rsplit(":", 1)[1]))
+        return _ask_desa(state, kb, _page(choice))
     if incoming.kind == "location" and incoming.place:
         return _on_kecamatan(state, incoming, kb)
     found: list[Village] = []
@@ -560,8 +579,8 @@ def _on_desa(state: Session, incoming: Incoming, kb: Knowledge) -> Reply:
         draft["desa"] = {"code": found[0].code, "name": found[0].name}
         return _next_after_location(state, kb)
     if len(found) > 1:
-        choices = [(f"rpt:desa:{v.code}", _fit(v.name, 20)) for v in found[:3]]
-        return _reply([m.buttons(copy["pick_one"], choices)])
+        choices = [(f"rpt:desa:{v.code}", v.name) for v in found[:3]]
+        return _pick_one(kb, choices, copy["desa_button"], kecamatan["name"])
     problem = copy["desa_unknown"].format(text=_quote(incoming.text), kecamatan=kecamatan["name"])
     return _again(kb, problem, _ask_desa(state, kb))
 
@@ -770,14 +789,16 @@ def _send(state: Session, kb: Knowledge) -> Reply:
     confirmation = copy["created"].format(
         type=_type_word(kb, state),
         verification=levels.verification_working_days,
-        deadline=m.when(kb.copy, deadline).split(" pukul")[0],
+        deadline=m.day_text(kb.copy, deadline),
     )
+    if not m.office_open(kb.office, kb.now):
+        opens = m.when(kb.copy, m.next_open(kb.office, kb.now))
+        confirmation += "\n\n" + copy["created_after_hours"].format(next_open=opens)
     messages: list[OutboundMessage] = [m.text(confirmation)]
     if urgent:
         messages.append(
             m.text(copy["created_urgent"].format(emergency=m.emergency_line(kb.office)))
         )
-    messages.append(m.text(m.availability(kb.copy, kb.office, kb.now)))
     discard(state)
     state.data["last_sent"] = iso(kb.now)
     return _reply(messages, [CreateTicket(draft=ticket)])
@@ -861,8 +882,38 @@ def _choice(incoming: Incoming, words: dict[str, str]) -> str | None:
 
 
 def _not_understood(state: Session, kb: Knowledge) -> Reply:
-    ask = _ASKERS[state.step or "privacy"](state, kb)
+    if state.step == "resume":
+        ask = _reply([_resume_question(kb, _draft(state))])
+    else:
+        ask = _ASKERS[state.step or "privacy"](state, kb)
     return _reply([m.text(_copy(kb)["not_understood"].format(question="")), *ask.messages])
+
+
+_PAGE_NUMBER = re.compile(r"-?[0-9]{1,4}")
+
+
+def _page(choice: str) -> int:
+    """The page a "next"/"previous" row points to; a forged or garbled one shows the first."""
+    number = choice.rsplit(":", 1)[1]
+    return int(number) if _PAGE_NUMBER.fullmatch(number) else 0
+
+
+def _pick_one(kb: Knowledge, choices: list[tuple[str, str]], button: str, section: str) -> Reply:
+    """Offer a few close matches (id, name): as buttons when the names stay distinct at a
+    button's length, else as a list, whose rows are longer and carry the full name."""
+    copy = _copy(kb)
+    titles = [_fit(name, BUTTON_TITLE_MAX) for _, name in choices]
+    if len(set(titles)) == len(titles):
+        ids = [choice_id for choice_id, _ in choices]
+        return _reply([m.buttons(copy["pick_one"], list(zip(ids, titles, strict=True)))])
+    rows = [
+        Row(id=choice_id, title=_fit(name), description=_fit(name, ROW_DESCRIPTION_MAX))
+        for choice_id, name in choices
+    ]
+    message = ListMessage(
+        body=copy["pick_one"], button=button, sections=[Section(title=_fit(section), rows=rows)]
+    )
+    return _reply([message])
 
 
 def _paged_list(
@@ -890,7 +941,7 @@ def _ticket_line(kb: Knowledge, ticket: TicketView, with_note: bool) -> str:
         if service
         else kb.copy["report"]["summary_values"]["other_service"],
         status=copy["labels"].get(ticket.status, ticket.status),
-        date=m.when(kb.copy, ticket.created_at).split(" pukul")[0],
+        date=m.day_text(kb.copy, ticket.created_at),
     )
     if with_note and ticket.public_note:
         line += "\n" + copy["note"].format(note=_short(ticket.public_note, 300))

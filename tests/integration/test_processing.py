@@ -85,7 +85,25 @@ def test_duplicate_delivery_minutes_or_days_later_gets_no_second_reply(stack):
     assert len(stack.sent_to(wa.CITIZEN)) == 1
 
 
+class AtomicRequests:
+    """DynamoDB applies each request atomically; moto's in-process backend does not, so the
+    race is staged here between requests (read, then commit), never inside one."""
+
+    def __init__(self, client):
+        self._client, self._lock = client, threading.Lock()
+
+    def __getattr__(self, name):
+        method = getattr(self._client, name)
+
+        def call(*args, **kwargs):
+            with self._lock:
+                return method(*args, **kwargs)
+
+        return call
+
+
 def test_two_concurrent_deliveries_commit_once_and_reply_once(stack):
+    stack.services.store._db = AtomicRequests(stack.services.store._db)
     body = queue_body(wa.text("halo"))
     both_loaded = threading.Barrier(2, timeout=10)
     converse = stack.services.converse

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -286,3 +286,20 @@ def test_second_confirmation_after_sending_creates_nothing():
     chat.tap("rpt:send")
     again = chat.tap("rpt:send")
     assert not any(e.kind == "create_ticket" for e in again.effects)
+
+
+def test_ticket_filed_after_hours_says_when_staff_will_pick_it_up():
+    chat = Chat()
+    chat.now = datetime(2026, 11, 28, 14, 0, tzinfo=UTC)  # Saturday 21:00 WIB
+    complaint_until(chat, "summary")
+    turn = chat.tap("rpt:send")
+    [confirmation] = turn.replies
+    assert "di luar jam layanan" in confirmation.body and "Senin, 30-11-2026" in confirmation.body
+    assert "nomor darurat di atas" not in confirmation.body
+
+
+def test_ticket_filed_in_office_hours_is_one_message():
+    chat = Chat()
+    complaint_until(chat, "summary")
+    [confirmation] = chat.tap("rpt:send").replies
+    assert "di luar jam layanan" not in confirmation.body
