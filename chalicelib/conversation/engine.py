@@ -7,7 +7,7 @@ browsing information (this module) or filing a report or request (`report.py`).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -19,8 +19,8 @@ from chalicelib.conversation import report
 from chalicelib.conversation.intent import Intent, Router
 from chalicelib.conversation.model import (
     CountInformation,
-    Effect,
     Incoming,
+    Reply,
     Session,
     TicketView,
     Turn,
@@ -50,15 +50,6 @@ class Knowledge:
     regions: Regions
     now: datetime
     tickets: tuple[TicketView, ...] | None = None
-
-
-@dataclass
-class Reply:
-    """What a step decided: messages to send and effects for the processor to apply."""
-
-    messages: list[OutboundMessage] = field(default_factory=list)
-    effects: list[Effect] = field(default_factory=list)
-    needs: list[str] = field(default_factory=list)
 
 
 def respond(session: Session | None, incoming: Incoming, kb: Knowledge) -> Turn:

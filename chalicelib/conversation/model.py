@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Annotated, Any, Literal
 
@@ -198,6 +199,16 @@ TICKET_NUMBER = "{nomor_tiket}"  # copy writes it as {{nomor_tiket}} (str.format
 Effect = Annotated[
     CountInformation | FetchMedia | CreateTicket | AppendToTicket, Field(discriminator="kind")
 ]
+
+
+@dataclass
+class Reply:
+    """What one step decided: messages to send, effects for the processor to apply, and data
+    the step needs loaded first (see `Turn.needs`)."""
+
+    messages: list[OutboundMessage] = field(default_factory=list)
+    effects: list[Effect] = field(default_factory=list)
+    needs: list[str] = field(default_factory=list)
 
 
 class Turn(BaseModel):

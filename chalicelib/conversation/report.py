@@ -24,6 +24,7 @@ from chalicelib.conversation.model import (
     CreateTicket,
     FetchMedia,
     Incoming,
+    Reply,
     Session,
     TicketView,
 )
@@ -40,7 +41,7 @@ from chalicelib.whatsapp.outbound import (
 )
 
 if TYPE_CHECKING:
-    from chalicelib.conversation.engine import Knowledge, Reply
+    from chalicelib.conversation.engine import Knowledge
 
 DRAFT_LIFETIME = timedelta(hours=24)
 DESCRIPTION_MIN, DESCRIPTION_MAX = 20, 2000
@@ -70,14 +71,10 @@ EDITABLE = ("service", "subject", "name", "nik", "kecamatan", "address", "descri
 
 
 def _reply(messages: list[OutboundMessage], effects: list[Any] | None = None) -> Reply:
-    from chalicelib.conversation.engine import Reply
-
     return Reply(messages, effects or [])
 
 
 def _needs(what: str) -> Reply:
-    from chalicelib.conversation.engine import Reply
-
     return Reply(needs=[what])
 
 
@@ -689,7 +686,7 @@ def _ask_summary(state: Session, kb: Knowledge) -> Reply:
     if draft.get("mode") == "append":
         body = copy["append_summary"].format(
             number=draft["duplicate_of"],
-            description=_short(draft.get("description", ""), 600),
+            description=_fit(draft.get("description", ""), 600),
             media=len(draft.get("media", [])),
         )
         choices = [("rpt:send", copy["send"]), ("rpt:cancel", copy["cancel"])]
@@ -814,7 +811,7 @@ def _summary_text(kb: Knowledge, draft: dict[str, Any]) -> str:
         f"{labels['about']}: {values[draft.get('about', 'self')]}",
     ]
     if draft.get("about") == "other":
-        lines.append(f"{labels['subject']}: {_short(draft.get('subject') or '', 200)}")
+        lines.append(f"{labels['subject']}: {_fit(draft.get('subject') or '', 200)}")
     nik = mask_nik(draft["nik"]) if draft.get("nik") else values["no_nik"]
     lines += [
         f"{labels['reporter_name']}: {draft.get('reporter_name', '-')}",
@@ -822,7 +819,7 @@ def _summary_text(kb: Knowledge, draft: dict[str, Any]) -> str:
     ]
     lines.append(f"{labels['location']}: {_location_text(draft)}")
     lines.append(f"{labels['address']}: {draft.get('address') or values['no_address']}")
-    lines.append(f"{labels['description']}: {_short(draft.get('description', ''), 500)}")
+    lines.append(f"{labels['description']}: {_fit(draft.get('description', ''), 500)}")
     count = len(draft.get("media", []))
     media = values["media_count"].format(count=count) if count else values["no_media"]
     lines.append(f"{labels['media']}: {media}")
@@ -944,7 +941,7 @@ def _ticket_line(kb: Knowledge, ticket: TicketView, with_note: bool) -> str:
         date=m.day_text(kb.copy, ticket.created_at),
     )
     if with_note and ticket.public_note:
-        line += "\n" + copy["note"].format(note=_short(ticket.public_note, 300))
+        line += "\n" + copy["note"].format(note=_fit(ticket.public_note, 300))
     return str(line)
 
 
@@ -963,12 +960,8 @@ def _fit(value: str, limit: int = 24) -> str:
     return value if len(value) <= limit else value[: limit - 1] + "…"
 
 
-def _short(value: str, limit: int) -> str:
-    return value if len(value) <= limit else value[: limit - 1] + "…"
-
-
 def _quote(text: str | None) -> str:
-    return _short(" ".join((text or "").split()), 40) or "-"
+    return _fit(" ".join((text or "").split()), 40) or "-"
 
 
 _ASKERS: dict[str, Callable[[Session, Knowledge], Reply]] = {
