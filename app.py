@@ -10,7 +10,8 @@ from chalice import Chalice, Rate, Response
 
 from chalicelib.settings import get_settings
 
-app = Chalice(app_name="ligat")
+# Logging is ours (chalicelib/logs.py: JSON lines); Chalice would set the "ligat" logger to ERROR.
+app = Chalice(app_name="ligat", configure_logs=False)
 
 # Read at deploy time by `chalice deploy` to wire the SQS event source (stack output
 # InboundQueueName); see README "Deploy".

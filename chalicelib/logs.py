@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import logging
 import sys
+from datetime import UTC, datetime
 from typing import Any
 
 _RESERVED = set(vars(logging.makeLogRecord({})))
@@ -14,6 +15,7 @@ _RESERVED = set(vars(logging.makeLogRecord({})))
 class _JsonFormatter(logging.Formatter):
     def format(self, record: logging.LogRecord) -> str:
         line: dict[str, Any] = {
+            "time": datetime.fromtimestamp(record.created, UTC).isoformat(timespec="milliseconds"),
             "level": record.levelname,
             "logger": record.name,
             "event": record.getMessage(),
@@ -26,7 +28,7 @@ class _JsonFormatter(logging.Formatter):
 
 def get_logger(name: str) -> logging.Logger:
     root = logging.getLogger("ligat")
-    if not root.handlers:
+    if not any(isinstance(h.formatter, _JsonFormatter) for h in root.handlers):
         handler = logging.StreamHandler(sys.stdout)
         handler.setFormatter(_JsonFormatter())
         root.addHandler(handler)

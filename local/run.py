@@ -161,6 +161,7 @@ class _LambdaContext:
 
 
 def main() -> int:
+    signal.signal(signal.SIGINT, signal.default_int_handler)  # Ctrl-C during start-up too
     env = settings_from_env()
     api_port, aws_port, sim_port = (
         int(env[k]) for k in ("LIGAT_PORT", "LIGAT_AWS_PORT", "LIGAT_SIM_PORT")
@@ -218,7 +219,10 @@ def main() -> int:
         Consumer(sqs, outputs["InboundQueueUrl"], outputs["InboundQueueArn"], stop).start()
         Sweeper(stop).start()
         print_banner(env, outputs, api_port, aws_port, simulator.port, seeded)
-        signal.signal(signal.SIGTERM, lambda *_: stop.set())
+        # Explicit handlers: a shell that starts `make run` in the background hands it an
+        # ignored SIGINT, and Ctrl-C must still stop everything.
+        for stop_signal in (signal.SIGINT, signal.SIGTERM):
+            signal.signal(stop_signal, lambda *_: stop.set())
         while not stop.is_set() and api.poll() is None:
             stop.wait(0.5)
     except KeyboardInterrupt:

@@ -34,3 +34,14 @@ def test_processing_logs_ids_but_no_personal_data(stack):
     output = stream.getvalue()
     for secret in (NIK, "sakit keras", "3456", wa.CITIZEN):
         assert secret not in output
+
+
+def test_importing_the_chalice_app_keeps_our_info_logs():
+    """Chalice names its logger after the app ("ligat") and would set it to ERROR."""
+    import app  # noqa: F401
+    from chalicelib.logs import get_logger
+
+    get_logger("probe")
+    logger = logging.getLogger("ligat")
+    assert logger.getEffectiveLevel() == logging.INFO
+    assert any(isinstance(h.formatter, _JsonFormatter) for h in logger.handlers)
