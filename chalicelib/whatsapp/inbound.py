@@ -190,23 +190,7 @@ class UnknownMessage(_Base):
     type: str
 
 
-KnownMessage = Annotated[
-    TextMessage
-    | InteractiveMessage
-    | ButtonMessage
-    | ImageMessage
-    | DocumentMessage
-    | AudioMessage
-    | VideoMessage
-    | StickerMessage
-    | LocationMessage
-    | ContactsMessage
-    | ReactionMessage
-    | UnsupportedMessage
-    | SystemMessage,
-    Field(discriminator="type"),
-]
-InboundMessage = (
+_Known = (
     TextMessage
     | InteractiveMessage
     | ButtonMessage
@@ -220,8 +204,9 @@ InboundMessage = (
     | ReactionMessage
     | UnsupportedMessage
     | SystemMessage
-    | UnknownMessage
 )
+KnownMessage = Annotated[_Known, Field(discriminator="type")]
+InboundMessage = _Known | UnknownMessage
 _KNOWN: TypeAdapter[Any] = TypeAdapter(KnownMessage)
 KNOWN_TYPES = frozenset(
     {"text", "interactive", "button", "image", "document", "audio", "video", "sticker"}

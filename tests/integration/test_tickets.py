@@ -78,6 +78,25 @@ def walk_to_summary(
     citizen.tap("rpt:named")
 
 
+def walk_to_evidence(citizen: Citizen, give_location) -> None:
+    """A complaint about oneself up to the photos step; `give_location` answers the location."""
+    citizen.tap("menu:complaint")
+    citizen.tap("rpt:agree")
+    citizen.tap("rpt:svc:gepeng_odha")
+    citizen.tap("rpt:self")
+    citizen.tap("rpt:name_ok")
+    citizen.tap("rpt:nik_unknown")
+    give_location()
+    citizen.tap("rpt:skip")
+    citizen.say("Ada orang dengan gangguan jiwa berkeliaran di pasar setiap malam.")
+
+
+def finish_with_evidence(citizen: Citizen) -> None:
+    citizen.tap("rpt:media_done")
+    citizen.tap("rpt:named")
+    citizen.tap("rpt:send")
+
+
 def tickets_in(stack) -> list[dict]:
     table = stack.outputs["TableName"]
     items = boto3.client("dynamodb").scan(TableName=table)["Items"]
@@ -138,19 +157,9 @@ def test_concurrent_ticket_creation_yields_distinct_numbers(stack, monkeypatch):
 def test_photo_and_location_pin_are_kept_with_the_ticket_and_the_photo_copied_to_s3(stack):
     stack.graph.state.media["777001"] = (JPEG, "image/jpeg")
     citizen = Citizen(stack)
-    citizen.tap("menu:complaint")
-    citizen.tap("rpt:agree")
-    citizen.tap("rpt:svc:gepeng_odha")
-    citizen.tap("rpt:self")
-    citizen.tap("rpt:name_ok")
-    citizen.tap("rpt:nik_unknown")
-    citizen.send(wa.location(-0.3269, 103.1573, name="Pasar Tembilahan"))
-    citizen.tap("rpt:skip")
-    citizen.say("Ada orang dengan gangguan jiwa berkeliaran di pasar setiap malam.")
+    walk_to_evidence(citizen, lambda: citizen.send(wa.location(-0.3269, 103.1573, name="Pasar")))
     citizen.send(wa.image("foto di pasar", media_id="777001"))
-    citizen.tap("rpt:media_done")
-    citizen.tap("rpt:named")
-    citizen.tap("rpt:send")
+    finish_with_evidence(citizen)
 
     [item] = tickets_in(stack)
     ticket = stack.services.store.ticket(item["pk"]["S"].removeprefix("TICKET#"))
@@ -164,21 +173,10 @@ def test_photo_and_location_pin_are_kept_with_the_ticket_and_the_photo_copied_to
 def test_failed_media_download_is_retried_and_never_blocks_the_ticket(stack):
     stack.graph.state.media["777002"] = (JPEG, "image/jpeg")
     citizen = Citizen(stack)
-    citizen.tap("menu:complaint")
-    citizen.tap("rpt:agree")
-    citizen.tap("rpt:svc:gepeng_odha")
-    citizen.tap("rpt:self")
-    citizen.tap("rpt:name_ok")
-    citizen.tap("rpt:nik_unknown")
-    citizen.say("Tembilahan")
-    citizen.say("Tembilahan Kota")
-    citizen.tap("rpt:skip")
-    citizen.say("Ada orang dengan gangguan jiwa berkeliaran di pasar setiap malam.")
+    walk_to_evidence(citizen, lambda: (citizen.say("Tembilahan"), citizen.say("Tembilahan Kota")))
     stack.graph.state.media_failures = 1  # the media URL lookup fails once
     citizen.send(wa.image(media_id="777002"))
-    citizen.tap("rpt:media_done")
-    citizen.tap("rpt:named")
-    citizen.tap("rpt:send")
+    finish_with_evidence(citizen)
     assert len(tickets_in(stack)) == 1
 
     [job] = [

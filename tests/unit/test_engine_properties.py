@@ -15,7 +15,7 @@ import os
 import string
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import Any, get_args
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -32,6 +32,7 @@ from chalicelib.conversation.intent import default_router
 from chalicelib.conversation.model import (
     CreateTicket,
     Incoming,
+    Kind,
     MediaRef,
     Place,
     Session,
@@ -201,22 +202,7 @@ def stored(session: Session) -> Session:
 
 # -- what a citizen can send ------------------------------------------------------------------
 
-KINDS = (
-    "text",
-    "choice",
-    "location",
-    "image",
-    "document",
-    "voice",
-    "audio",
-    "video",
-    "sticker",
-    "reaction",
-    "contacts",
-    "unsupported",
-    "system",
-    "unknown",
-)
+KINDS = get_args(Kind)
 
 # Ids the engine offers somewhere, ids of other steps, and forged ones.
 GARBAGE_IDS = (

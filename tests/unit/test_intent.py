@@ -1,6 +1,7 @@
 import statistics
 import time
 from pathlib import Path
+from typing import get_args
 
 import pytest
 import yaml
@@ -11,6 +12,7 @@ from chalicelib.catalogue.services import load_catalogue
 from chalicelib.conversation.intent import (
     COMMANDS,
     Intent,
+    Kind,
     Router,
     default_router,
     is_urgent,
@@ -20,17 +22,7 @@ from chalicelib.conversation.intent import (
 
 ROUTING_CASES = Path(__file__).parents[1] / "data" / "routing_cases.yaml"
 ACCURACY_FLOOR = 0.95
-KINDS = {
-    "command",
-    "greeting",
-    "service",
-    "ambiguous",
-    "status",
-    "contact",
-    "complaint",
-    "request",
-    "unknown",
-}
+KINDS = set(get_args(Kind))
 CATALOGUE = load_catalogue()
 SERVICE_IDS = {service.id for service in CATALOGUE.services}
 
