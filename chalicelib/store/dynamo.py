@@ -281,12 +281,11 @@ class DynamoStore:
         return self._get(f"TICKET#{number}", "TICKET")
 
     def media_done(self, key: str, size: int) -> None:
-        self._db.update_item(
-            TableName=self._table,
-            Key=_key(f"MEDIA#{key}", "MEDIA"),
-            UpdateExpression="SET #s = :done, size_bytes = :n REMOVE gsi1pk, gsi1sk",
-            ExpressionAttributeNames={"#s": "status"},
-            ExpressionAttributeValues={":done": _serialize("stored"), ":n": _serialize(size)},
+        self._set_status(
+            f"MEDIA#{key}",
+            "MEDIA",
+            "SET #s = :done, size_bytes = :n REMOVE gsi1pk, gsi1sk",
+            {":done": "stored", ":n": size},
         )
 
     def media_retry(
@@ -298,13 +297,7 @@ class DynamoStore:
         else:
             expression = "SET #s = :s, attempts = :n, last_error = :e, gsi1sk = :due"
             values = {":s": "pending", ":n": attempts, ":e": error, ":due": iso(due)}
-        self._db.update_item(
-            TableName=self._table,
-            Key=_key(f"MEDIA#{key}", "MEDIA"),
-            UpdateExpression=expression,
-            ExpressionAttributeNames={"#s": "status"},
-            ExpressionAttributeValues={k: _serialize(v) for k, v in values.items()},
-        )
+        self._set_status(f"MEDIA#{key}", "MEDIA", expression, values)
 
     def due_media(self, now: datetime, limit: int = 25) -> list[dict[str, Any]]:
         return self._due("MEDIA#pending", now, limit)
@@ -467,9 +460,13 @@ class DynamoStore:
     # -- helpers --------------------------------------------------------------------------
 
     def _set_outbox(self, entry: OutboxEntry, expression: str, values: dict[str, Any]) -> None:
+        self._set_status(f"OUTBOX#{entry.entry_id}", "OUTBOX", expression, values)
+
+    def _set_status(self, pk: str, sk: str, expression: str, values: dict[str, Any]) -> None:
+        """Update an item of a work queue; `#s` in the expression names its status."""
         self._db.update_item(
             TableName=self._table,
-            Key=_key(f"OUTBOX#{entry.entry_id}", "OUTBOX"),
+            Key=_key(pk, sk),
             UpdateExpression=expression,
             ExpressionAttributeNames={"#s": "status"},
             ExpressionAttributeValues={k: _serialize(v) for k, v in values.items()},
