@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt | cksum | cut -d' ' -f1)
 
-.PHONY: run test lint bench deploy-infra deploy clean
+.PHONY: run test lint bench deploy-infra stage-config deploy clean
 
 $(STAMP): requirements.txt requirements-dev.txt
 	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "LIGAT needs Python 3.11+"'
@@ -32,7 +32,10 @@ deploy-infra: $(STAMP) ## create/update the stateful stack, then copy its output
 	aws cloudformation deploy --stack-name ligat-$(STAGE) \
 		--template-file infra/template.yaml --parameter-overrides Stage=$(STAGE)
 
-deploy: $(STAMP) ## deploy the Chalice app (after deploy-infra)
+stage-config: $(STAMP) ## write .chalice/config.json stage + policy from the stack (PHONE_NUMBER_ID=...)
+	$(BIN)/python -m infra.stage_config $(STAGE) --phone-number-id $(PHONE_NUMBER_ID)
+
+deploy: $(STAMP) ## deploy the Chalice app (after deploy-infra and stage-config)
 	LIGAT_INBOUND_QUEUE_NAME=ligat-$(STAGE)-inbound.fifo $(BIN)/chalice deploy --stage $(STAGE)
 
 clean:

@@ -12,16 +12,9 @@ from typing import Any
 
 import yaml
 
-TEMPLATE = Path(__file__).resolve().parent.parent / "infra" / "template.yaml"
+from infra.stage_config import OUTPUT_ENV
 
-# Map stack outputs to the environment variables the app reads (chalicelib/settings.py).
-OUTPUT_ENV = {
-    "TableName": "LIGAT_TABLE_NAME",
-    "InboundQueueUrl": "LIGAT_INBOUND_QUEUE_URL",
-    "InboundQueueName": "LIGAT_INBOUND_QUEUE_NAME",
-    "MediaBucketName": "LIGAT_MEDIA_BUCKET",
-    "SenderEmail": "LIGAT_SENDER_EMAIL",
-}
+TEMPLATE = Path(__file__).resolve().parent.parent / "infra" / "template.yaml"
 
 
 class _CfnLoader(yaml.SafeLoader):
