@@ -161,14 +161,9 @@ class CountInformation(BaseModel):
     service_id: str
 
 
-class Attachment(BaseModel):
+class Attachment(MediaRef):
     """Evidence sent during a report; copied from the Graph API to S3 under `key`."""
 
-    media_id: str
-    mime_type: str | None = None
-    sha256: str | None = None
-    caption: str | None = None
-    filename: str | None = None
     key: str
 
 
