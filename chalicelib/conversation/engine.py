@@ -137,7 +137,7 @@ def _on_choice(state: Session, choice: str, incoming: Incoming, kb: Knowledge) -
     action, _, argument = choice.partition(":")
     if action == "rpt" and state.flow == "report":
         return report.on_message(state, incoming, kb)
-    if action in ("menu", "help") or action == "":
+    if action in ("menu", ""):
         return _on_menu_item(state, argument if action == "menu" else "", kb)
     if action == "grp" and kb.catalogue.group(argument):
         state.flow, state.step = None, f"info:group:{argument}"

@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from chalicelib.catalogue.office import Office
 from chalicelib.catalogue.services import Catalogue
 from chalicelib.clock import iso, wib_day
 from chalicelib.privacy import mask_phone, mask_text
@@ -50,10 +49,6 @@ def new_ticket(number: str, draft: dict[str, Any], citizen: str, now: datetime) 
             }
         ],
     }
-
-
-def alert_recipients(office: Office) -> tuple[tuple[str, ...], tuple[str, ...]]:
-    return office.duty_officer.whatsapp, office.duty_officer.emails
 
 
 def alert_template(ticket: dict[str, Any], catalogue: Catalogue) -> Template:

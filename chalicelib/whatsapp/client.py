@@ -19,8 +19,6 @@ from chalicelib.whatsapp.outbound import (
 
 # Throttling and transient platform errors: back off and retry (SPEC §6).
 RETRYABLE_CODES = frozenset({1, 2, 4, 130429, 131000, 131016, 131048, 131056, 133004})
-OUTSIDE_WINDOW = 131047
-UNDELIVERABLE = 131026
 EXPIRED_TOKEN = 190
 
 

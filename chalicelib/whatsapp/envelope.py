@@ -59,7 +59,7 @@ def split(payload: Any) -> list[QueueItem]:
     for entry in _list(payload.get("entry")):
         for change in _list(entry.get("changes") if isinstance(entry, dict) else None):
             if not isinstance(change, dict) or change.get("field") != "messages":
-                log.info("webhook_change_ignored", extra={"field": _field(change)})
+                log.info("webhook_change_ignored", extra={"field": _get(change, "field")})
                 continue
             value = change.get("value")
             if isinstance(value, dict):
@@ -99,10 +99,6 @@ def _list(value: Any) -> list[Any]:
 
 def _get(value: Any, key: str) -> Any:
     return value.get(key) if isinstance(value, dict) else None
-
-
-def _field(change: Any) -> Any:
-    return _get(change, "field")
 
 
 def _type_name(value: Any) -> str:
