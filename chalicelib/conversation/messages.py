@@ -11,6 +11,7 @@ from chalicelib.clock import WIB
 from chalicelib.tickets.sla import is_office_hours, next_office_open
 from chalicelib.whatsapp.outbound import (
     BODY_MAX,
+    ROW_TITLE_MAX,
     TEXT_MAX,
     Button,
     Buttons,
@@ -23,16 +24,17 @@ from chalicelib.whatsapp.outbound import (
 Copy = dict[str, Any]
 
 
+def fit(value: str, limit: int = ROW_TITLE_MAX) -> str:
+    """Shorten to `limit` characters, marking the cut with an ellipsis."""
+    return value if len(value) <= limit else value[: limit - 1] + "…"
+
+
 def text(body: str) -> Text:
-    if len(body) > TEXT_MAX:
-        body = body[: TEXT_MAX - 1] + "…"
-    return Text(body=body)
+    return Text(body=fit(body, TEXT_MAX))
 
 
 def buttons(body: str, choices: list[tuple[str, str]]) -> Buttons:
-    if len(body) > BODY_MAX:
-        body = body[: BODY_MAX - 1] + "…"
-    return Buttons(body=body, buttons=[Button(id=i, title=t) for i, t in choices])
+    return Buttons(body=fit(body, BODY_MAX), buttons=[Button(id=i, title=t) for i, t in choices])
 
 
 def main_menu(copy: Copy) -> ListMessage:

@@ -483,7 +483,7 @@ def _ask_kecamatan(state: Session, kb: Knowledge, page: int = 0) -> Reply:
     rows = [
         Row(
             id=f"rpt:kec:{k.code}",
-            title=_fit(k.name),
+            title=m.fit(k.name),
             description=f"{len(k.villages)} desa/kelurahan",
         )
         for k in kb.regions.kecamatan
@@ -544,14 +544,14 @@ def _ask_desa(state: Session, kb: Knowledge, page: int = 0) -> Reply:
     kecamatan = _draft(state)["kecamatan"]
     villages = kb.regions.villages_of(kecamatan["code"])
     rows = [
-        Row(id=f"rpt:desa:{v.code}", title=_fit(v.name), description=v.kind.capitalize())
+        Row(id=f"rpt:desa:{v.code}", title=m.fit(v.name), description=v.kind.capitalize())
         for v in villages
     ]
     body = copy["desa"].format(kecamatan=kecamatan["name"])
     return _reply(
         [
             _paged_list(
-                kb, body, copy["desa_button"], _fit(kecamatan["name"]), rows, page, "rpt:desapage"
+                kb, body, copy["desa_button"], m.fit(kecamatan["name"]), rows, page, "rpt:desapage"
             )
         ]
     )
@@ -686,7 +686,7 @@ def _ask_summary(state: Session, kb: Knowledge) -> Reply:
     if draft.get("mode") == "append":
         body = copy["append_summary"].format(
             number=draft["duplicate_of"],
-            description=_fit(draft.get("description", ""), 600),
+            description=m.fit(draft.get("description", ""), 600),
             media=len(draft.get("media", [])),
         )
         choices = [("rpt:send", copy["send"]), ("rpt:cancel", copy["cancel"])]
@@ -723,7 +723,7 @@ def _ask_edit(state: Session, kb: Knowledge) -> Reply:
         for f in EDITABLE
         if _applies(f, draft) and (f != "subject" or draft.get("about") == "other")
     ]
-    rows = [Row(id=f"rpt:edit:{f}", title=_fit(labels[EDIT_LABELS.get(f, f)])) for f in fields]
+    rows = [Row(id=f"rpt:edit:{f}", title=m.fit(labels[EDIT_LABELS.get(f, f)])) for f in fields]
     message = ListMessage(
         body=copy["edit_ask"],
         button=copy["edit_button"],
@@ -811,7 +811,7 @@ def _summary_text(kb: Knowledge, draft: dict[str, Any]) -> str:
         f"{labels['about']}: {values[draft.get('about', 'self')]}",
     ]
     if draft.get("about") == "other":
-        lines.append(f"{labels['subject']}: {_fit(draft.get('subject') or '', 200)}")
+        lines.append(f"{labels['subject']}: {m.fit(draft.get('subject') or '', 200)}")
     nik = mask_nik(draft["nik"]) if draft.get("nik") else values["no_nik"]
     lines += [
         f"{labels['reporter_name']}: {draft.get('reporter_name', '-')}",
@@ -819,7 +819,7 @@ def _summary_text(kb: Knowledge, draft: dict[str, Any]) -> str:
     ]
     lines.append(f"{labels['location']}: {_location_text(draft)}")
     lines.append(f"{labels['address']}: {draft.get('address') or values['no_address']}")
-    lines.append(f"{labels['description']}: {_fit(draft.get('description', ''), 500)}")
+    lines.append(f"{labels['description']}: {m.fit(draft.get('description', ''), 500)}")
     count = len(draft.get("media", []))
     media = values["media_count"].format(count=count) if count else values["no_media"]
     lines.append(f"{labels['media']}: {media}")
@@ -899,16 +899,16 @@ def _pick_one(kb: Knowledge, choices: list[tuple[str, str]], button: str, sectio
     """Offer a few close matches (id, name): as buttons when the names stay distinct at a
     button's length, else as a list, whose rows are longer and carry the full name."""
     copy = _copy(kb)
-    titles = [_fit(name, BUTTON_TITLE_MAX) for _, name in choices]
+    titles = [m.fit(name, BUTTON_TITLE_MAX) for _, name in choices]
     if len(set(titles)) == len(titles):
         ids = [choice_id for choice_id, _ in choices]
         return _reply([m.buttons(copy["pick_one"], list(zip(ids, titles, strict=True)))])
     rows = [
-        Row(id=choice_id, title=_fit(name), description=_fit(name, ROW_DESCRIPTION_MAX))
+        Row(id=choice_id, title=m.fit(name), description=m.fit(name, ROW_DESCRIPTION_MAX))
         for choice_id, name in choices
     ]
     message = ListMessage(
-        body=copy["pick_one"], button=button, sections=[Section(title=_fit(section), rows=rows)]
+        body=copy["pick_one"], button=button, sections=[Section(title=m.fit(section), rows=rows)]
     )
     return _reply([message])
 
@@ -925,7 +925,7 @@ def _paged_list(
     if len(rows) > 10 and page < pages - 1:
         shown = [*shown, Row(id=f"{page_id}:{page + 1}", **copy["next_row"])]
     return ListMessage(
-        body=body[:1024], button=button, sections=[Section(title=_fit(section), rows=shown)]
+        body=body[:1024], button=button, sections=[Section(title=m.fit(section), rows=shown)]
     )
 
 
@@ -941,7 +941,7 @@ def _ticket_line(kb: Knowledge, ticket: TicketView, with_note: bool) -> str:
         date=m.day_text(kb.copy, ticket.created_at),
     )
     if with_note and ticket.public_note:
-        line += "\n" + copy["note"].format(note=_fit(ticket.public_note, 300))
+        line += "\n" + copy["note"].format(note=m.fit(ticket.public_note, 300))
     return str(line)
 
 
@@ -956,12 +956,8 @@ def _age(draft: dict[str, Any], now: datetime) -> timedelta:
     return now - datetime.fromisoformat(str(started).replace("Z", "+00:00"))
 
 
-def _fit(value: str, limit: int = 24) -> str:
-    return value if len(value) <= limit else value[: limit - 1] + "…"
-
-
 def _quote(text: str | None) -> str:
-    return _fit(" ".join((text or "").split()), 40) or "-"
+    return m.fit(" ".join((text or "").split()), 40) or "-"
 
 
 _ASKERS: dict[str, Callable[[Session, Knowledge], Reply]] = {
