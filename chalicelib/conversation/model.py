@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Annotated, Any, Literal
@@ -165,6 +166,14 @@ class Attachment(MediaRef):
     """Evidence sent during a report; copied from the Graph API to S3 under `key`."""
 
     key: str
+
+
+def evidence_key(wamid: str, media_id: str) -> str:
+    """S3 key of one piece of evidence. Opaque on purpose: keys end up in logs, alarms and
+    S3 listings, so they carry no phone number or WhatsApp id (a hash of the message id
+    groups a message's files without revealing who sent it)."""
+    digest = hashlib.sha256(wamid.encode()).hexdigest()[:32]
+    return f"evidence/{digest}/{media_id}"
 
 
 class FetchMedia(BaseModel):

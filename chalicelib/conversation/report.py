@@ -27,6 +27,7 @@ from chalicelib.conversation.model import (
     Reply,
     Session,
     TicketView,
+    evidence_key,
 )
 from chalicelib.privacy import mask_nik
 from chalicelib.tickets.nik import check_nik
@@ -642,7 +643,7 @@ def _on_media(state: Session, incoming: Incoming, kb: Knowledge) -> Reply:
             return _reply([m.text(copy["media_full"].format(maximum=MEDIA_MAX))])
         attachment = Attachment(
             **incoming.media.model_dump(),
-            key=f"evidence/{incoming.citizen}/{incoming.wamid}/{incoming.media.media_id}",
+            key=evidence_key(incoming.wamid, incoming.media.media_id),
         )
         attachments.append(attachment.model_dump())
         done = [("rpt:media_done", copy["media_done"])]

@@ -152,7 +152,9 @@ def test_several_photos_are_collected_and_fetched():
     first = chat.photo("m1", caption="rumah")
     chat.photo("m2")
     assert isinstance(first.effects[0], FetchMedia)
-    assert first.effects[0].attachment.key.endswith("/m1")
+    key = first.effects[0].attachment.key
+    assert key.startswith("evidence/") and key.endswith("/m1")
+    assert chat.citizen not in key  # S3 keys end up in logs: no WhatsApp id in them
     chat.tap("rpt:media_done")
     assert chat.step == "anonymity" and len(chat.draft["media"]) == 2
 
