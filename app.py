@@ -36,24 +36,30 @@ def webhook_handshake() -> Response:
 def webhook_receive() -> Response:
     from chalicelib import webhook
     from chalicelib.aws import client
+    from chalicelib.store.queue import InboundQueue
 
     request, settings = app.current_request, get_settings()
+    queue = InboundQueue(
+        client("sqs"), settings.inbound_queue_url, lambda: client("s3"), settings.media_bucket
+    )
     answer = webhook.receive(
         request.raw_body,
         request.headers.get("x-hub-signature-256"),
         settings.whatsapp_app_secret,
-        client("sqs"),
-        settings.inbound_queue_url,
+        queue,
     )
     return _text(answer)
 
 
 @app.on_sqs_message(queue=INBOUND_QUEUE, batch_size=5)
-def process_inbound(event) -> None:  # type: ignore[no-untyped-def]
-    from chalicelib.processor import process_batch
+def process_inbound(event) -> dict:  # type: ignore[no-untyped-def]
+    """Partial batch response: only the records listed are delivered again (the event source
+    mapping has ReportBatchItemFailures; see infra/deploy)."""
+    from chalicelib.processor import process_batch, queue_records
     from chalicelib.wiring import services
 
-    process_batch((record.body for record in event), services())
+    failed = process_batch(queue_records(event), services())
+    return {"batchItemFailures": [{"itemIdentifier": record_id} for record_id in failed]}
 
 
 @app.schedule(Rate(1, unit=Rate.MINUTES))

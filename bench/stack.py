@@ -86,7 +86,6 @@ class BenchStack:
         from moto import mock_aws
 
         from chalicelib.settings import Settings, get_settings
-        from chalicelib.whatsapp.client import GraphClient
         from chalicelib.wiring import build_services
         from local.graph import FakeGraph
         from local.provision import app_environment, provision
@@ -112,6 +111,7 @@ class BenchStack:
                     "WHATSAPP_ACCESS_TOKEN": ACCESS_TOKEN,
                     "WHATSAPP_PHONE_NUMBER_ID": wa.PHONE_NUMBER_ID,
                     "WHATSAPP_API_URL": self.graph.base_url,
+                    "WHATSAPP_MEDIA_ORIGINS": self.graph.base_url,
                 }
             )
             get_settings.cache_clear()
@@ -121,13 +121,7 @@ class BenchStack:
             self.dynamodb = boto3.client("dynamodb")
             self.sqs = boto3.client("sqs")
             self.calls.watch(self.dynamodb)
-            graph = GraphClient(
-                self.settings.whatsapp_api_url,
-                self.settings.whatsapp_phone_number_id,
-                ACCESS_TOKEN,
-                timeout=5,
-            )
-            self.services = build_services(self.settings, self.dynamodb, graph=graph)
+            self.services = build_services(self.settings, self.dynamodb)
             self.services.outbox._sleep = lambda _seconds: None  # no real backoff waits
         except BaseException:
             self.close()

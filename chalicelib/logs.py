@@ -12,7 +12,7 @@ from typing import Any
 _RESERVED = set(vars(logging.makeLogRecord({})))
 
 
-class _JsonFormatter(logging.Formatter):
+class JsonFormatter(logging.Formatter):
     def format(self, record: logging.LogRecord) -> str:
         line: dict[str, Any] = {
             "time": datetime.fromtimestamp(record.created, UTC).isoformat(timespec="milliseconds"),
@@ -28,9 +28,9 @@ class _JsonFormatter(logging.Formatter):
 
 def get_logger(name: str) -> logging.Logger:
     root = logging.getLogger("ligat")
-    if not any(isinstance(h.formatter, _JsonFormatter) for h in root.handlers):
+    if not any(isinstance(h.formatter, JsonFormatter) for h in root.handlers):
         handler = logging.StreamHandler(sys.stdout)
-        handler.setFormatter(_JsonFormatter())
+        handler.setFormatter(JsonFormatter())
         root.addHandler(handler)
         root.setLevel(logging.INFO)
         root.propagate = False

@@ -1,6 +1,8 @@
 """Evidence photos and documents: copied from the Graph API to S3 promptly (media URLs expire in
-minutes), with content type and sha256 checked; a failed copy is retried by the sweep and never
-blocks the ticket, which already holds the S3 key."""
+minutes), streamed through a temporary file with content type and sha256 checked; a failed copy
+is retried by the sweep and never blocks the ticket, which already holds the S3 key. What can
+never succeed (a URL off Meta's hosts, a redirect, a file over 100 MB, the wrong content) is
+recorded as failed at once instead of being retried."""
 
 from __future__ import annotations
 
@@ -9,13 +11,13 @@ import hashlib
 import json
 from collections.abc import Callable
 from datetime import datetime, timedelta
-from typing import Any
+from typing import IO, Any
 
 from botocore.exceptions import BotoCoreError, ClientError
 
 from chalicelib.logs import get_logger
 from chalicelib.store.dynamo import DynamoStore
-from chalicelib.whatsapp.client import GraphClient, GraphError
+from chalicelib.whatsapp.client import GraphClient, GraphError, MediaRefused
 
 log = get_logger("media")
 
@@ -35,18 +37,25 @@ class EvidenceError(ValueError):
     pass
 
 
-def check_content(data: bytes, mime_type: str, sha256_hex: str | None) -> str:
-    """Verify the bytes are what Meta said; return the hex sha256."""
-    digest = hashlib.sha256(data).hexdigest()
+def check_content(data: IO[bytes], mime_type: str, sha256_hex: str | None) -> tuple[str, int]:
+    """Verify the file is what Meta said; return its hex sha256 and size, rewound."""
+    head = data.read(16)
+    hasher = hashlib.sha256(head)
+    size = len(head)
+    while chunk := data.read(1 << 16):
+        hasher.update(chunk)
+        size += len(chunk)
+    data.seek(0)
+    digest = hasher.hexdigest()
     if sha256_hex and len(sha256_hex) == 64 and sha256_hex.lower() != digest:
         raise EvidenceError("sha256 does not match the Graph API's")
     kind = mime_type.split(";")[0].strip().lower()
     if kind in SIGNATURES:
-        if not data.startswith(SIGNATURES[kind]):
+        if not head.startswith(SIGNATURES[kind]):
             raise EvidenceError(f"content is not {kind}")
     elif not kind.startswith(OFFICE_DOCUMENTS):
         raise EvidenceError(f"content type {kind} is not accepted as evidence")
-    return digest
+    return digest, size
 
 
 class EvidenceCopier:
@@ -64,29 +73,42 @@ class EvidenceCopier:
     def copy(self, job: dict[str, Any], attempts: int = 0) -> bool:
         key = job["key"]
         try:
-            meta = self._graph.media_url(job["media_id"])
-            data = self._graph.download(str(meta["url"]), MAX_BYTES)
-            mime = str(meta.get("mime_type") or job.get("mime_type") or "")
-            digest = check_content(data, mime, meta.get("sha256"))
-            self._s3.put_object(
-                Bucket=self._bucket,
-                Key=key,
-                Body=data,
-                ContentType=mime,
-                ChecksumSHA256=base64.b64encode(bytes.fromhex(digest)).decode(),
-                Metadata={"sha256": digest, "media-id": job["media_id"]},
-            )
-        except (GraphError, EvidenceError, KeyError, ClientError, BotoCoreError) as error:
+            meta = self._graph.media_url(str(job["media_id"]))
+            with self._graph.download(str(meta["url"]), MAX_BYTES) as data:
+                mime = str(meta.get("mime_type") or job.get("mime_type") or "")
+                digest, size = check_content(data, mime, meta.get("sha256"))
+                self._s3.put_object(
+                    Bucket=self._bucket,
+                    Key=key,
+                    Body=data,
+                    ContentType=mime,
+                    ChecksumSHA256=base64.b64encode(bytes.fromhex(digest)).decode(),
+                    Metadata={"sha256": digest},
+                )
+        except (
+            GraphError,
+            EvidenceError,
+            MediaRefused,
+            KeyError,
+            ClientError,
+            BotoCoreError,
+        ) as error:
             attempts += 1
-            permanent = isinstance(error, EvidenceError) or attempts >= MAX_ATTEMPTS
+            permanent = isinstance(error, EvidenceError | MediaRefused) or attempts >= MAX_ATTEMPTS
             due = self._clock() + timedelta(seconds=min(60 * 2**attempts, 6 * 3600))
             self._store.media_retry(key, due, attempts, str(error)[:300], give_up=permanent)
             log.warning(
-                "evidence_copy_failed", extra={"key": key, "attempts": attempts, "final": permanent}
+                "evidence_copy_failed",
+                extra={
+                    "key": key,
+                    "attempts": attempts,
+                    "final": permanent,
+                    "reason": type(error).__name__,
+                },
             )
             return False
-        self._store.media_done(key, len(data))
-        log.info("evidence_stored", extra={"key": key, "bytes": len(data)})
+        self._store.media_done(key, size)
+        log.info("evidence_stored", extra={"key": key, "bytes": size})
         return True
 
     def sweep(self) -> int:

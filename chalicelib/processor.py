@@ -1,15 +1,25 @@
-"""The processor: one queued WhatsApp item at a time, idempotent per message id.
+"""The processor: queued WhatsApp items, idempotent per message id.
 
 Flow for a message: stale? -> load session + seen-flag (1 call) -> engine (pure) -> commit the
 turn in one transaction (1 call) -> send the replies through the outbox (1 call each).
+
+A batch holds items of several citizens (FIFO message groups). Each citizen's items run in
+order, citizens side by side, so one citizen's slow reply never holds up another's. Each item
+succeeds or fails on its own: an item that can never be processed (a poison message) is
+recorded for the operator and not retried; a passing failure (throttling, a conflict) returns
+that item and the citizen's later items to the queue, and nobody else's.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
-from collections.abc import Iterable
+from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from typing import Any
 
+from botocore.exceptions import BotoCoreError, ClientError
 from pydantic import ValidationError
 
 from chalicelib.clock import from_unix, iso
@@ -27,6 +37,7 @@ from chalicelib.conversation.model import (
 )
 from chalicelib.logs import get_logger
 from chalicelib.store.dynamo import ConcurrentUpdate, DuplicateMessage, OutboxEntry, TurnCommit
+from chalicelib.store.queue import read_body
 from chalicelib.tickets.numbers import format_ticket_number, month_key
 from chalicelib.tickets.records import new_ticket
 from chalicelib.whatsapp import inbound as wa
@@ -35,11 +46,107 @@ from chalicelib.wiring import Services
 log = get_logger("processor")
 
 
-def process_batch(bodies: Iterable[str], services: Services) -> None:
-    """Process queue bodies in order. An exception stops the batch so SQS redelivers it
-    (FIFO: later messages of the same citizen must not overtake a failed one)."""
-    for body in bodies:
-        process_item(json.loads(body), services)
+# Failures that pass: the item is worth another delivery. Anything else is a poison item.
+_PASSING_CODES = frozenset(
+    {
+        "ProvisionedThroughputExceededException",
+        "ThrottlingException",
+        "RequestLimitExceeded",
+        "InternalServerError",
+        "ServiceUnavailable",
+        "TransactionConflictException",
+        "TransactionInProgressException",
+        "TransactionCanceledException",
+        "IdempotentParameterMismatchException",
+        "SlowDown",
+        "RequestTimeout",
+    }
+)
+
+
+@dataclass(frozen=True)
+class QueueRecord:
+    id: str  # the SQS message id, as the event source reports failures by it
+    group: str  # the FIFO message group: the citizen
+    body: str
+
+
+def queue_records(event: Any) -> list[QueueRecord]:
+    """The records of a Lambda SQS event (Chalice's SQSEvent, or its plain dict)."""
+    raw = event.to_dict()["Records"] if hasattr(event, "to_dict") else event["Records"]
+    return [
+        QueueRecord(r["messageId"], r.get("attributes", {}).get("MessageGroupId", ""), r["body"])
+        for r in raw
+    ]
+
+
+def process_batch(records: Sequence[QueueRecord], services: Services) -> list[str]:
+    """Process a batch; returns the ids of the records to deliver again."""
+    groups: dict[str, list[QueueRecord]] = {}
+    for record in records:
+        groups.setdefault(record.group, []).append(record)
+    if len(groups) <= 1:
+        return [r for group in groups.values() for r in _process_group(group, services)]
+    with ThreadPoolExecutor(max_workers=len(groups), thread_name_prefix="citizen") as pool:
+        results = list(pool.map(lambda group: _process_group(group, services), groups.values()))
+    return [record_id for failed in results for record_id in failed]
+
+
+def _process_group(records: list[QueueRecord], services: Services) -> list[str]:
+    """One citizen's records in order; on a passing failure, this and the later ones retry
+    (a later message must not overtake an earlier one)."""
+    for position, record in enumerate(records):
+        try:
+            try:
+                process_item(
+                    read_body(record.body, services.s3, services.settings.media_bucket), services
+                )
+            except Exception as error:
+                if _passing(error):
+                    raise
+                _record_poison(record, error, services)
+        except Exception as error:
+            log.warning(
+                "item_retry",
+                extra={
+                    "sqs_id": record.id,
+                    "reason": type(error).__name__,
+                    "held_back": len(records) - position - 1,
+                },
+            )
+            return [r.id for r in records[position:]]
+    return []
+
+
+def _passing(error: Exception) -> bool:
+    if isinstance(error, ConcurrentUpdate | BotoCoreError | ConnectionError | TimeoutError):
+        return True
+    if isinstance(error, ClientError):
+        code = error.response.get("Error", {}).get("Code", "")
+        status = int(error.response.get("ResponseMetadata", {}).get("HTTPStatusCode") or 0)
+        return code in _PASSING_CODES or status >= 500
+    return False
+
+
+def _record_poison(record: QueueRecord, error: Exception, services: Services) -> None:
+    """Kept for the operator with its body (the table is encrypted; the record expires)."""
+    try:
+        wamid = str(json.loads(record.body).get("message", {}).get("id") or "")
+    except (ValueError, AttributeError):
+        wamid = ""
+    key = wamid or "body-" + hashlib.sha256(record.body.encode("utf-8", "replace")).hexdigest()
+    new = services.store.record_poison(
+        key, record.group, services.clock(), type(error).__name__, record.body
+    )
+    log.error(
+        "message_poison",
+        extra={
+            "wamid": wamid or None,
+            "sqs_id": record.id,
+            "reason": type(error).__name__,
+            "new": new,
+        },
+    )
 
 
 def process_item(body: dict[str, Any], services: Services) -> None:
@@ -53,16 +160,11 @@ def process_item(body: dict[str, Any], services: Services) -> None:
 
 
 def _process_message(body: dict[str, Any], services: Services) -> None:
-    raw = body.get("message") or {}
+    message = wa.parse_message(body.get("message"))  # malformed: a poison item
     try:
-        message = wa.parse_message(raw)
         contact = wa.Contact.model_validate(body.get("contact") or {})
-    except ValidationError as error:
-        log.warning(
-            "message_malformed",
-            extra={"wamid": raw.get("id"), "type": raw.get("type"), "errors": error.error_count()},
-        )
-        return
+    except ValidationError:
+        contact = wa.Contact()  # a profile we cannot read costs the name, not the message
     store, now = services.store, services.clock()
     incoming = incoming_from(message, contact)
     age = (now - incoming.sent_at).total_seconds()
@@ -196,14 +298,13 @@ def _outbox_entries(incoming: Incoming, messages: list[dict[str, Any]]) -> list[
 
 
 def _process_status(body: dict[str, Any], services: Services) -> None:
-    try:
-        status = wa.Status.model_validate(body.get("status") or {})
-    except ValidationError as error:
-        log.warning("status_malformed", extra={"errors": error.error_count()})
-        return
-    moved = services.store.apply_status(
+    status = wa.Status.model_validate(body.get("status"))  # malformed: a poison item
+    moved, linked = services.store.apply_status(
         status.id, status.status, status.rank, from_unix(status.timestamp), status.error_codes
     )
+    if not linked and status.biz_opaque_callback_data:
+        # Sent, but its sender never recorded it (no answer, or a failed write): settle it.
+        services.outbox.settle(status.biz_opaque_callback_data, status.recipient, status.id)
     extra = {"wamid": status.id, "status": status.status, "applied": moved}
     if status.status == "failed":
         log.warning("delivery_failed", extra={**extra, "codes": status.error_codes})

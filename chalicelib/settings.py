@@ -24,6 +24,7 @@ _ENV = {
     "whatsapp_access_token": "WHATSAPP_ACCESS_TOKEN",
     "whatsapp_app_secret": "WHATSAPP_APP_SECRET",
     "whatsapp_verify_token": "WHATSAPP_VERIFY_TOKEN",
+    "whatsapp_media_origins": "WHATSAPP_MEDIA_ORIGINS",
     "secrets_parameter": "LIGAT_SECRETS_PARAMETER",
 }
 _SECRETS = ("whatsapp_access_token", "whatsapp_app_secret", "whatsapp_verify_token")
@@ -43,8 +44,16 @@ class Settings(BaseModel):
     whatsapp_access_token: str = ""
     whatsapp_app_secret: str = ""
     whatsapp_verify_token: str = ""
+    # Origins media downloads may reach with the access token (comma-separated): Meta's CDN.
+    whatsapp_media_origins: str = "https://lookaside.fbsbx.com"
     secrets_parameter: str = ""
-    graph_timeout_seconds: float = 10.0
+    # A send that gets no answer in time is not repeated blindly (the outbox settles it from
+    # status webhooks), so a short wait costs nothing and keeps other citizens moving.
+    graph_timeout_seconds: float = 6.0
+
+    @property
+    def media_origins(self) -> tuple[str, ...]:
+        return tuple(o.strip() for o in self.whatsapp_media_origins.split(",") if o.strip())
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None) -> Settings:

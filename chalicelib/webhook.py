@@ -6,10 +6,11 @@ import hmac
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+
+from botocore.exceptions import BotoCoreError, ClientError
 
 from chalicelib.logs import get_logger
-from chalicelib.store.queue import EnqueueFailed, enqueue
+from chalicelib.store.queue import EnqueueFailed, InboundQueue
 from chalicelib.whatsapp import envelope, signature
 
 log = get_logger("webhook")
@@ -35,7 +36,10 @@ def handshake(params: Mapping[str, str] | None, verify_token: str) -> Answer:
     return Answer(403, "Forbidden")
 
 
-def receive(body: bytes, header: str | None, app_secret: str, sqs: Any, queue_url: str) -> Answer:
+def receive(body: bytes, header: str | None, app_secret: str, queue: InboundQueue) -> Answer:
+    """Unsigned or unreadable requests get a 4xx and no work. A signed notification answers
+    200 once its valid parts are queued (malformed parts are logged and dropped: Meta would
+    resend them unchanged for a week), and 503 only when the queue itself is unreachable."""
     if not header:
         log.warning("webhook_signature_missing")
         return Answer(401, "Missing X-Hub-Signature-256")
@@ -44,14 +48,14 @@ def receive(body: bytes, header: str | None, app_secret: str, sqs: Any, queue_ur
         return Answer(403, "Invalid signature")
     try:
         payload = json.loads(body)
-    except ValueError:
+    except (ValueError, RecursionError):  # not JSON, not UTF-8, or nested absurdly deep
         log.warning("webhook_body_not_json", extra={"bytes": len(body)})
         return Answer(400, "Body is not JSON")
     items = envelope.split(payload)
     try:
-        enqueue(sqs, queue_url, items)
-    except EnqueueFailed as error:
-        log.error("webhook_enqueue_failed", extra={"reason": str(error)})
+        queue.put(items)
+    except (EnqueueFailed, BotoCoreError, ClientError) as error:
+        log.error("webhook_enqueue_failed", extra={"reason": type(error).__name__})
         return Answer(503, "Try again")
     log.info(
         "webhook_accepted",

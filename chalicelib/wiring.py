@@ -52,6 +52,7 @@ class Services:
     clock: Callable[[], datetime]
     catalogue: CatalogueCache
     evidence: EvidenceCopier
+    s3: Any  # evidence copies, and inbound items too big for a queue message
 
     def knowledge(self, now: datetime, tickets: tuple[TicketView, ...] | None = None) -> Knowledge:
         from chalicelib.catalogue.office import load_office
@@ -114,13 +115,14 @@ def build_services(
         settings.whatsapp_phone_number_id,
         settings.whatsapp_access_token,
         settings.graph_timeout_seconds,
+        media_origins=settings.media_origins,
     )
     email = partial(send_email, ses or client("ses"), settings.sender_email)
     outbox = Outbox(store, graph, now, email=email)
-    evidence = EvidenceCopier(graph, s3 or client("s3"), settings.media_bucket, store, now)
-    return Services(
-        settings, store, outbox, now, CatalogueCache(dynamodb, settings.table_name), evidence
-    )
+    s3 = s3 or client("s3")
+    evidence = EvidenceCopier(graph, s3, settings.media_bucket, store, now)
+    catalogue = CatalogueCache(dynamodb, settings.table_name)
+    return Services(settings, store, outbox, now, catalogue, evidence, s3)
 
 
 @cache

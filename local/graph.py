@@ -32,6 +32,14 @@ class GraphState:
     failures: list[tuple[int, int | None]] = field(default_factory=list)
     media: dict[str, tuple[bytes, str]] = field(default_factory=dict)
     media_failures: int = 0  # scripted 500s for media lookups only
+    # A Graph API that hangs: a message to one of these recipients is accepted, then answered
+    # only after that many seconds, or as soon as `release` is set.
+    holds: dict[str, float] = field(default_factory=dict)
+    release: threading.Event = field(default_factory=threading.Event)
+    # Media whose metadata sends the downloader elsewhere: media id -> URL (another host),
+    # and media whose download answers with a redirect: media id -> Location.
+    media_urls: dict[str, str] = field(default_factory=dict)
+    redirects: dict[str, str] = field(default_factory=dict)
     requests: int = 0
     on_sent: Callable[[Sent], None] | None = None
     lock: threading.Lock = field(default_factory=threading.Lock)
@@ -99,6 +107,8 @@ def make_handler(state: GraphState, base_url: str) -> type[BaseHTTPRequestHandle
                 return
             sent = state.record(self.path, body)
             recipient = body.get("to") or body.get("recipient")
+            if recipient in state.holds:  # accepted, but the answer comes late
+                state.release.wait(state.holds[recipient])
             key = "wa_id" if body.get("to") else "user_id"
             self._reply(
                 200,
@@ -121,7 +131,12 @@ def make_handler(state: GraphState, base_url: str) -> type[BaseHTTPRequestHandle
                 self._reply(500, {"error": {"code": 2, "message": "scripted media outage"}})
                 return
             path = self.path.strip("/").split("/")
-            if path[-1].startswith("download-") and path[-1][9:] in state.media:
+            if path[-1].startswith("download-") and path[-1][9:] in state.redirects:
+                self.send_response(302)
+                self.send_header("Location", state.redirects[path[-1][9:]])
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+            elif path[-1].startswith("download-") and path[-1][9:] in state.media:
                 data, mime = state.media[path[-1][9:]]
                 self._reply(200, data, mime)
             elif path[-1] in state.media:
@@ -130,7 +145,7 @@ def make_handler(state: GraphState, base_url: str) -> type[BaseHTTPRequestHandle
                 self._reply(
                     200,
                     {
-                        "url": f"{base_url}/download-{media_id}",
+                        "url": state.media_urls.get(media_id, f"{base_url}/download-{media_id}"),
                         "mime_type": mime,
                         "sha256": hashlib.sha256(data).hexdigest(),
                         "file_size": len(data),

@@ -42,9 +42,10 @@ AWS_ENV = {
 
 def settings_from_env() -> dict[str, str]:
     env = {name: os.environ.get(name) or default for name, default in DEFAULTS.items()}
-    env["WHATSAPP_API_URL"] = (
-        os.environ.get("WHATSAPP_API_URL") or f"http://127.0.0.1:{env['LIGAT_SIM_PORT']}/v25.0"
-    )
+    simulator = f"http://127.0.0.1:{env['LIGAT_SIM_PORT']}"
+    env["WHATSAPP_API_URL"] = os.environ.get("WHATSAPP_API_URL") or f"{simulator}/v25.0"
+    # Media downloads carry the access token: only to the simulator, unless told otherwise.
+    env["WHATSAPP_MEDIA_ORIGINS"] = os.environ.get("WHATSAPP_MEDIA_ORIGINS") or simulator
     return env
 
 
@@ -65,11 +66,57 @@ def wait_for_port(port: int, timeout: float = 30.0) -> None:
     raise TimeoutError(f"nothing is listening on port {port}")
 
 
+CONSUMERS = 4  # concurrent pollers, as Lambda runs several invocations across message groups
+
+
+def _die_with_parent() -> None:
+    """Runs in the child before exec: on Linux, the kernel sends it SIGTERM when `make run`
+    dies, however it dies (a crash, SIGKILL), so no orphan keeps the port."""
+    import ctypes
+
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass  # not Linux: Ctrl-C and normal exits still stop the child (see main)
+
+
+def port_holder(port: int) -> str | None:
+    """Who listens on 127.0.0.1:`port`, as "PID 123 (command)", or None if it is free."""
+    with socket.socket() as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind(("127.0.0.1", port))
+        except OSError:
+            pass
+        else:
+            return None
+    inodes = set()
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        try:
+            lines = Path(table).read_text().splitlines()[1:]
+        except OSError:
+            continue
+        for line in lines:
+            fields = line.split()
+            if int(fields[1].rsplit(":", 1)[1], 16) == port and fields[3] == "0A":  # LISTEN
+                inodes.add(fields[9])
+    for proc in Path("/proc").glob("[0-9]*"):
+        try:
+            links = {os.readlink(fd) for fd in (proc / "fd").iterdir()}
+            if any(f"socket:[{inode}]" in links for inode in inodes):
+                command = (proc / "cmdline").read_bytes().replace(b"\0", b" ").decode().strip()
+                return f"PID {proc.name} ({command[:80]})"
+        except OSError:
+            continue
+    return "another program"
+
+
 class Consumer(threading.Thread):
     """Feeds the inbound queue to the very handler the Lambda event source invokes."""
 
-    def __init__(self, sqs: Any, queue_url: str, queue_arn: str, stop: threading.Event):
-        super().__init__(daemon=True, name="consumer")
+    def __init__(self, sqs: Any, queue_url: str, queue_arn: str, stop: threading.Event, n: int = 0):
+        super().__init__(daemon=True, name=f"consumer-{n}")
         self._sqs, self._url, self._arn, self._stop = sqs, queue_url, queue_arn, stop
 
     def run(self) -> None:
@@ -93,17 +140,24 @@ class Consumer(threading.Thread):
             if not messages:
                 continue
             try:
-                app.process_inbound(self._event(messages), _LambdaContext("process_inbound"))
+                answer = app.process_inbound(
+                    self._event(messages), _LambdaContext("process_inbound")
+                )
             except Exception as error:  # as in Lambda: the batch stays queued and is redelivered
                 print(f"consumer: batch failed, will be redelivered: {error!r}", file=sys.stderr)
                 continue
-            self._sqs.delete_message_batch(
-                QueueUrl=self._url,
-                Entries=[
-                    {"Id": str(i), "ReceiptHandle": m["ReceiptHandle"]}
-                    for i, m in enumerate(messages)
-                ],
-            )
+            # ReportBatchItemFailures, as the deployed event source mapping: the records
+            # reported as failed stay queued, the others are done.
+            failed = {f["itemIdentifier"] for f in (answer or {}).get("batchItemFailures", [])}
+            done = [m for m in messages if m["MessageId"] not in failed]
+            if done:
+                self._sqs.delete_message_batch(
+                    QueueUrl=self._url,
+                    Entries=[
+                        {"Id": str(i), "ReceiptHandle": m["ReceiptHandle"]}
+                        for i, m in enumerate(done)
+                    ],
+                )
 
     def _event(self, messages: list[dict[str, Any]]) -> dict[str, Any]:
         return {
@@ -166,6 +220,20 @@ def main() -> int:
     api_port, aws_port, sim_port = (
         int(env[k]) for k in ("LIGAT_PORT", "LIGAT_AWS_PORT", "LIGAT_SIM_PORT")
     )
+    busy = {
+        name: holder
+        for name, port in (
+            ("LIGAT_PORT", api_port),
+            ("LIGAT_AWS_PORT", aws_port),
+            ("LIGAT_SIM_PORT", sim_port),
+        )
+        if (holder := port_holder(port))
+    }
+    if busy:
+        for name, holder in busy.items():
+            print(f"Port {env[name]} ({name}) is in use by {holder}.", file=sys.stderr)
+        print("Stop it, or choose other ports, e.g. LIGAT_PORT=8100 make run", file=sys.stderr)
+        return 1
     endpoint = f"http://127.0.0.1:{aws_port}"
     os.environ.update({**AWS_ENV, "AWS_ENDPOINT_URL": endpoint})
     os.environ.pop("AWS_PROFILE", None)
@@ -211,12 +279,14 @@ def main() -> int:
         ],
         cwd=ROOT,
         env=os.environ.copy(),
+        preexec_fn=_die_with_parent if sys.platform == "linux" else None,
     )
     stop = threading.Event()
     try:
         wait_for_port(api_port)
         sqs = boto3.client("sqs")
-        Consumer(sqs, outputs["InboundQueueUrl"], outputs["InboundQueueArn"], stop).start()
+        for n in range(CONSUMERS):
+            Consumer(sqs, outputs["InboundQueueUrl"], outputs["InboundQueueArn"], stop, n).start()
         Sweeper(stop).start()
         print_banner(env, outputs, api_port, aws_port, simulator.port, seeded)
         # Explicit handlers: a shell that starts `make run` in the background hands it an
@@ -254,6 +324,9 @@ def print_banner(
         f"  Graph API replies -> {graph}",
         f"  Table {outputs['TableName']}, queue {outputs['InboundQueueName']}, "
         f"bucket {outputs['MediaBucketName']}; catalogue items seeded: {seeded}",
+        "",
+        "  Data lives in the embedded AWS's memory: it is kept while this runs and starts",
+        "  empty the next time (tickets, conversations and queued messages included).",
         "",
         "  Local secrets in use:",
         f"    WHATSAPP_APP_SECRET    = {env['WHATSAPP_APP_SECRET']}",

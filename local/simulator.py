@@ -256,6 +256,8 @@ class Simulator:
                 "timestamp": str(int(time.time())),
                 "recipient_id": recipient,
             }
+            if sent.body.get("biz_opaque_callback_data"):
+                status["biz_opaque_callback_data"] = sent.body["biz_opaque_callback_data"]
             try:
                 post_webhook(self.sim, notification({"statuses": [status]}))
             except OSError:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 import os
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -24,10 +25,10 @@ import boto3  # noqa: E402
 from moto import mock_aws  # noqa: E402
 
 from chalicelib.settings import Settings  # noqa: E402
-from chalicelib.whatsapp.client import GraphClient  # noqa: E402
 from chalicelib.wiring import Services, build_services  # noqa: E402
 from local.graph import FakeGraph  # noqa: E402
 from local.provision import app_environment, provision  # noqa: E402
+from tests.logscan import LogScan, personal_data_in  # noqa: E402
 
 APP_SECRET = "test-app-secret"
 VERIFY_TOKEN = "test-verify-token"
@@ -58,26 +59,49 @@ class Stack:
     dynamodb: Any
 
     def drain(self) -> list[dict[str, Any]]:
-        """Receive everything queued and process it, like the Lambda event source would."""
-        from chalicelib.processor import process_batch
+        """Receive everything queued and process it, like the Lambda event source would
+        (records reported as failed stay in the queue)."""
+        from chalicelib.processor import QueueRecord, process_batch
 
         bodies = []
         while True:
             response = self.sqs.receive_message(
-                QueueUrl=self.outputs["InboundQueueUrl"], MaxNumberOfMessages=10
+                QueueUrl=self.outputs["InboundQueueUrl"],
+                MaxNumberOfMessages=10,
+                AttributeNames=["MessageGroupId"],
             )
             messages = response.get("Messages", [])
             if not messages:
                 return bodies
-            process_batch([m["Body"] for m in messages], self.services)
+            records = [
+                QueueRecord(m["MessageId"], m["Attributes"]["MessageGroupId"], m["Body"])
+                for m in messages
+            ]
+            failed = set(process_batch(records, self.services))
             for m in messages:
-                self.sqs.delete_message(
-                    QueueUrl=self.outputs["InboundQueueUrl"], ReceiptHandle=m["ReceiptHandle"]
-                )
+                if m["MessageId"] not in failed:
+                    self.sqs.delete_message(
+                        QueueUrl=self.outputs["InboundQueueUrl"],
+                        ReceiptHandle=m["ReceiptHandle"],
+                    )
             bodies.extend(json.loads(m["Body"]) for m in messages)
+            if failed:
+                return bodies
 
     def sent_to(self, recipient: str) -> list[dict[str, Any]]:
         return self.graph.state.messages_to(recipient)
+
+
+@pytest.fixture(autouse=True)
+def no_personal_data_in_logs() -> Iterator[None]:
+    """Every log line any test makes is scanned for phone numbers, WhatsApp ids and NIKs."""
+    scan = LogScan()
+    logger = logging.getLogger("ligat")
+    logger.addHandler(scan)
+    yield
+    logger.removeHandler(scan)
+    leaks = personal_data_in(scan.lines)
+    assert not leaks, f"personal data in logs: {leaks[:3]}"
 
 
 @pytest.fixture
@@ -101,15 +125,13 @@ def stack(aws: dict[str, str], fake_graph: FakeGraph, monkeypatch: pytest.Monkey
         "WHATSAPP_ACCESS_TOKEN": ACCESS_TOKEN,
         "WHATSAPP_PHONE_NUMBER_ID": "106540352242922",
         "WHATSAPP_API_URL": fake_graph.base_url,
+        "WHATSAPP_MEDIA_ORIGINS": fake_graph.base_url,
     }
     for name, value in env.items():
         monkeypatch.setenv(name, value)
     settings = Settings.from_env()
     clock = Clock()
-    graph = GraphClient(
-        settings.whatsapp_api_url, settings.whatsapp_phone_number_id, ACCESS_TOKEN, timeout=5
-    )
     dynamodb = boto3.client("dynamodb")
-    services = build_services(settings, dynamodb, graph=graph, now=clock)
+    services = build_services(settings, dynamodb, now=clock)
     services.outbox._sleep = lambda _seconds: None  # inline backoff without waiting
     return Stack(aws, settings, services, fake_graph, clock, boto3.client("sqs"), dynamodb)

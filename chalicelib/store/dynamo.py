@@ -8,7 +8,9 @@ one commit succeeds, so exactly one set of replies is ever queued.
 
 from __future__ import annotations
 
+import hashlib
 import json
+import uuid
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from decimal import Decimal
@@ -24,6 +26,9 @@ _deserialize = TypeDeserializer().deserialize
 
 PROCESSED_RETENTION = timedelta(days=30)  # Meta retries for up to 7 days; keep well beyond
 SESSION_RETENTION = timedelta(hours=24)  # an idle flow keeps its answers for a day
+DELIVERY_RETENTION = timedelta(days=365)  # delivery records of messages we sent
+ORPHAN_STATUS_RETENTION = timedelta(days=8)  # statuses of messages we have no record of
+POISON_RETENTION = timedelta(days=30)  # unprocessable items kept for the operator
 
 
 class DuplicateMessage(Exception):
@@ -47,6 +52,10 @@ class OutboxEntry:
     message: dict[str, Any]  # an outbound message model, dumped
     attempts: int = 0
     due_at: str = ""  # lease end while being sent; next attempt time while waiting
+    # "sending" (an attempt may be under way), "unknown" (an attempt got no answer),
+    # "pending" (nothing went out; retry when due), then "sent" or "failed".
+    status: str = "sending"
+    attempt_at: str = ""  # when the last attempt that may have gone out started
 
 
 @dataclass
@@ -64,6 +73,15 @@ class TurnCommit:
     appends: list[tuple[str, dict[str, Any]]] = field(default_factory=list)  # (number, entry)
     media_jobs: list[dict[str, Any]] = field(default_factory=list)  # attachments to copy
     note: str = "processed"
+    attempt: str = field(default_factory=lambda: uuid.uuid4().hex)
+
+    @property
+    def token(self) -> str:
+        """Idempotency token of this commit: the message id and this processing attempt.
+        botocore's retry of the same call (after a lost response) carries the same token, so
+        the retry is recognised as our own commit; a concurrent or later delivery of the same
+        message is another attempt, with another token, and loses to the marker."""
+        return hashlib.sha256(f"{self.wamid}|{self.attempt}".encode()).hexdigest()[:36]
 
 
 def _to_dynamo(value: Any) -> Any:
@@ -138,9 +156,11 @@ class DynamoStore:
                         citizen=commit.citizen,
                         note=commit.note,
                         processed_at=iso(now),
+                        commit_token=commit.token,
                         expires_at=_epoch(now + PROCESSED_RETENTION),
                     ),
                     "ConditionExpression": "attribute_not_exists(pk)",
+                    "ReturnValuesOnConditionCheckFailure": "ALL_OLD",
                 }
             }
         ]
@@ -162,16 +182,26 @@ class DynamoStore:
         for job in commit.media_jobs:
             writes.append(self._media_job_put(job, now))
         try:
-            self._db.transact_write_items(TransactItems=writes)
+            self._db.transact_write_items(TransactItems=writes, ClientRequestToken=commit.token)
         except ClientError as error:
-            reasons = [r.get("Code") for r in error.response.get("CancellationReasons", []) if r]
             if error.response["Error"]["Code"] != "TransactionCanceledException":
                 raise
+            cancelled = error.response.get("CancellationReasons", [])
+            reasons = [r.get("Code") for r in cancelled if r]
             if reasons and reasons[0] == "ConditionalCheckFailed":
+                if self._committed_by(commit, cancelled[0].get("Item")):
+                    return  # our own earlier try committed; only its response was lost
                 raise DuplicateMessage(commit.wamid) from error
             if "ConditionalCheckFailed" in reasons:
                 raise ConcurrentUpdate(commit.citizen) from error
             raise
+
+    def _committed_by(self, commit: TurnCommit, marker: dict[str, Any] | None) -> bool:
+        """Whether the message's marker was written by this very commit attempt."""
+        if marker is None:
+            marker = self._get_raw(f"MSG#{commit.wamid}", "MSG")
+        token = _plain(marker).get("commit_token") if marker else None
+        return token == commit.token
 
     def _session_put(self, commit: TurnCommit, now: datetime) -> dict[str, Any]:
         version = commit.session_version
@@ -355,30 +385,86 @@ class DynamoStore:
                         },
                     }
                 },
-                {
-                    "Update": {
-                        "TableName": self._table,
-                        "Key": _key(f"OUTMSG#{wamid}", "OUTMSG"),
-                        # A status webhook may already have created this record: keep its state.
-                        "UpdateExpression": (
-                            "SET entry_id = :e, recipient = :r, sent_at = :at, "
-                            "delivery = if_not_exists(delivery, :sent), "
-                            "delivery_rank = if_not_exists(delivery_rank, :one)"
-                        ),
-                        "ExpressionAttributeValues": {
-                            ":e": _serialize(entry.entry_id),
-                            ":r": _serialize(entry.recipient),
-                            ":at": _serialize(iso(at)),
-                            ":sent": _serialize("sent"),
-                            ":one": _serialize(1),
-                        },
-                    }
-                },
+                self._link_delivery(entry.entry_id, entry.recipient, wamid, at),
             ]
         )
 
+    def _link_delivery(
+        self, entry_id: str, recipient: str, wamid: str, at: datetime
+    ) -> dict[str, Any]:
+        """The outbound message's delivery record, tied to its outbox entry. A status webhook
+        may already have created it: keep its state."""
+        return {
+            "Update": {
+                "TableName": self._table,
+                "Key": _key(f"OUTMSG#{wamid}", "OUTMSG"),
+                "UpdateExpression": (
+                    "SET entry_id = :e, recipient = :r, sent_at = :at, expires_at = :ttl, "
+                    "delivery = if_not_exists(delivery, :sent), "
+                    "delivery_rank = if_not_exists(delivery_rank, :one)"
+                ),
+                "ExpressionAttributeValues": {
+                    ":e": _serialize(entry_id),
+                    ":r": _serialize(recipient),
+                    ":at": _serialize(iso(at)),
+                    ":ttl": _serialize(_epoch(at + DELIVERY_RETENTION)),
+                    ":sent": _serialize("sent"),
+                    ":one": _serialize(1),
+                },
+            }
+        }
+
+    def settle(self, entry_id: str, recipient: str, wamid: str, at: datetime) -> list[str]:
+        """A status webhook proved this entry went out (its callback data named it): mark it
+        sent, whatever its state; returns the entries held back behind it, to release."""
+        try:
+            response = self._db.update_item(
+                TableName=self._table,
+                Key=_key(f"OUTBOX#{entry_id}", "OUTBOX"),
+                UpdateExpression=(
+                    "SET #s = :sent, wamid = :w, sent_at = if_not_exists(sent_at, :at) "
+                    "REMOVE gsi1pk, gsi1sk"
+                ),
+                ConditionExpression="recipient = :r AND #s <> :sent",
+                ExpressionAttributeNames={"#s": "status"},
+                ExpressionAttributeValues={
+                    ":sent": _serialize("sent"),
+                    ":w": _serialize(wamid),
+                    ":at": _serialize(iso(at)),
+                    ":r": _serialize(recipient),
+                },
+                ReturnValues="ALL_NEW",
+            )
+        except ClientError as error:
+            if error.response["Error"]["Code"] == "ConditionalCheckFailedException":
+                return []  # already settled, or not ours
+            raise
+        self._db.transact_write_items(
+            TransactItems=[self._link_delivery(entry_id, recipient, wamid, at)]
+        )
+        return list(_plain(response["Attributes"]).get("followers", []))
+
+    def release(self, entry_ids: list[str], now: datetime) -> None:
+        """Entries held back behind a settled one become due now (if still waiting)."""
+        for entry_id in entry_ids:
+            try:
+                self._db.update_item(
+                    TableName=self._table,
+                    Key=_key(f"OUTBOX#{entry_id}", "OUTBOX"),
+                    UpdateExpression="SET gsi1sk = :now",
+                    ConditionExpression="#s = :pending",
+                    ExpressionAttributeNames={"#s": "status"},
+                    ExpressionAttributeValues={
+                        ":now": _serialize(iso(now)),
+                        ":pending": _serialize("pending"),
+                    },
+                )
+            except ClientError as error:
+                if error.response["Error"]["Code"] != "ConditionalCheckFailedException":
+                    raise
+
     def reschedule(self, entry: OutboxEntry, due: datetime, error: str, attempted: bool) -> None:
-        """Wait until `due`; `attempted` is False for entries held back behind a failed one."""
+        """Nothing went out; try at `due`. `attempted` is False for entries held back."""
         self._set_outbox(
             entry,
             "SET #s = :p, gsi1pk = :q, gsi1sk = :due, attempts = :n, last_error = :err",
@@ -390,6 +476,23 @@ class DynamoStore:
                 ":err": error,
             },
         )
+
+    def mark_unknown(
+        self, entry: OutboxEntry, due: datetime, error: str, followers: list[str]
+    ) -> None:
+        """An attempt may have gone out: wait for its status webhook until `due`."""
+        expression = "SET #s = :u, gsi1pk = :q, gsi1sk = :due, attempts = :n, last_error = :err"
+        values: dict[str, Any] = {
+            ":u": "unknown",
+            ":q": "OUTBOX#pending",
+            ":due": iso(due),
+            ":n": entry.attempts + 1,
+            ":err": error,
+        }
+        if followers:
+            expression += ", followers = :f"
+            values[":f"] = followers
+        self._set_outbox(entry, expression, values)
 
     def mark_failed(self, entry: OutboxEntry, error: str) -> None:
         self._set_outbox(
@@ -409,12 +512,13 @@ class DynamoStore:
             self._db.update_item(
                 TableName=self._table,
                 Key=_key(f"OUTBOX#{entry.entry_id}", "OUTBOX"),
-                UpdateExpression="SET #s = :sending, gsi1sk = :lease",
+                UpdateExpression="SET #s = :sending, gsi1sk = :lease, attempt_at = :now",
                 ConditionExpression="gsi1sk = :seen",
                 ExpressionAttributeNames={"#s": "status"},
                 ExpressionAttributeValues={
                     ":sending": _serialize("sending"),
                     ":lease": _serialize(lease_end),
+                    ":now": _serialize(iso(now)),
                     ":seen": _serialize(entry.due_at),
                 },
             )
@@ -423,7 +527,13 @@ class DynamoStore:
                 return None
             raise
         return OutboxEntry(
-            entry.entry_id, entry.recipient, entry.message, entry.attempts, lease_end
+            entry.entry_id,
+            entry.recipient,
+            entry.message,
+            entry.attempts,
+            lease_end,
+            "sending",
+            iso(now),
         )
 
     def outbox_entry(self, entry_id: str) -> dict[str, Any] | None:
@@ -433,23 +543,57 @@ class DynamoStore:
 
     def apply_status(
         self, wamid: str, status: str, rank: int, at: datetime, errors: list[int]
-    ) -> bool:
-        """Move the outbound message's delivery state forward only; False if stale."""
-        values: dict[str, Any] = {":s": status, ":r": rank, ":at": iso(at)}
-        expression = "SET delivery = :s, delivery_rank = :r, delivery_at = :at"
+    ) -> tuple[bool, bool]:
+        """Move the outbound message's delivery state forward only. Returns (applied, linked):
+        False if stale; linked if the record already knows its outbox entry. A record created
+        here (a status for a message we have no record of) expires in days, not a year."""
+        values: dict[str, Any] = {
+            ":s": status,
+            ":r": rank,
+            ":at": iso(at),
+            ":ttl": _epoch(at + ORPHAN_STATUS_RETENTION),
+        }
+        expression = (
+            "SET delivery = :s, delivery_rank = :r, delivery_at = :at, "
+            "expires_at = if_not_exists(expires_at, :ttl)"
+        )
         if errors:
             expression += ", error_codes = :e"
             values[":e"] = errors
         try:
-            self._db.update_item(
+            response = self._db.update_item(
                 TableName=self._table,
                 Key=_key(f"OUTMSG#{wamid}", "OUTMSG"),
                 UpdateExpression=expression,
                 ConditionExpression="attribute_not_exists(delivery_rank) OR delivery_rank < :r",
                 ExpressionAttributeValues={k: _serialize(v) for k, v in values.items()},
+                ReturnValues="ALL_OLD",
             )
         except ClientError as error:
             if error.response["Error"]["Code"] == "ConditionalCheckFailedException":
+                return False, True
+            raise
+        return True, "entry_id" in response.get("Attributes", {})
+
+    def record_poison(self, key: str, citizen: str, at: datetime, error: str, body: str) -> bool:
+        """Keep an item that can never be processed, for the operator (never retried)."""
+        try:
+            self._db.put_item(
+                TableName=self._table,
+                Item=_item(
+                    pk=f"MSG#{key}",
+                    sk="MSG",
+                    citizen=citizen,
+                    note="poison",
+                    error=error,
+                    body=body,
+                    processed_at=iso(at),
+                    expires_at=_epoch(at + POISON_RETENTION),
+                ),
+                ConditionExpression="attribute_not_exists(pk)",
+            )
+        except ClientError as error_:
+            if error_.response["Error"]["Code"] == "ConditionalCheckFailedException":
                 return False
             raise
         return True
@@ -517,6 +661,7 @@ def _outbox_item(entry: OutboxEntry, now: datetime, lease_end: str) -> dict[str,
         gsi1pk="OUTBOX#pending",
         gsi1sk=lease_end,
         created_at=iso(now),
+        attempt_at=iso(now),  # the processor sends right after the commit
     )
 
 
@@ -527,4 +672,6 @@ def _outbox_entry(item: dict[str, Any]) -> OutboxEntry:
         message=json.loads(item["message"]),
         attempts=int(item.get("attempts", 0)),
         due_at=item["gsi1sk"],
+        status=item.get("status", "pending"),
+        attempt_at=item.get("attempt_at", ""),
     )

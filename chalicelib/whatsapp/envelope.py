@@ -1,7 +1,8 @@
 """Split a webhook notification into queue items, one per message and per status.
 
-This runs on the webhook's latency path, so it walks plain dicts; the typed pydantic models
-(`whatsapp.inbound`) are applied by the processor.
+Each message and status is validated here with the edge models (`whatsapp.inbound`) and queued
+as the model's normalised dump, so the queue only ever holds well-formed items. A malformed part
+is logged and skipped; the rest of the notification still goes through.
 """
 
 from __future__ import annotations
@@ -10,7 +11,10 @@ import hashlib
 from dataclasses import dataclass
 from typing import Any
 
+from pydantic import ValidationError
+
 from chalicelib.logs import get_logger
+from chalicelib.whatsapp import inbound
 
 log = get_logger("whatsapp.envelope")
 
@@ -27,26 +31,20 @@ class QueueItem:
     body: dict[str, Any]
 
 
-def sender_of_message(message: dict[str, Any]) -> str | None:
-    """A citizen's identity: phone-based wa_id, else the business-scoped user id (usernames)."""
-    return message.get("from") or message.get("from_user_id")
-
-
-def recipient_of_status(status: dict[str, Any]) -> str | None:
-    return status.get("recipient_id") or status.get("recipient_user_id")
-
-
 def _sqs_id(value: str) -> str:
-    # SQS ids allow 128 chars of alphanumerics and punctuation; wamids fit, but stay safe.
-    if len(value) <= _SQS_ID_MAX and value.isascii() and value.isprintable() and " " not in value:
-        return value
-    return hashlib.sha256(value.encode()).hexdigest()
+    # SQS ids allow 128 characters; validated wamids are ASCII but may be longer.
+    return value if len(value) <= _SQS_ID_MAX else hashlib.sha256(value.encode()).hexdigest()
 
 
 def _contact_for(sender: str, contacts: list[Any]) -> dict[str, Any]:
-    for contact in contacts:
-        if isinstance(contact, dict) and sender in (contact.get("wa_id"), contact.get("user_id")):
-            return contact
+    """The sender's profile (name), if Meta sent one that parses; never fails the message."""
+    for raw in contacts:
+        if isinstance(raw, dict) and sender in (raw.get("wa_id"), raw.get("user_id")):
+            try:
+                contact = inbound.Contact.model_validate(raw)
+            except ValidationError:
+                return {}
+            return contact.model_dump(mode="json", exclude_none=True)
     return {}
 
 
@@ -59,7 +57,7 @@ def split(payload: Any) -> list[QueueItem]:
     for entry in _list(payload.get("entry")):
         for change in _list(entry.get("changes") if isinstance(entry, dict) else None):
             if not isinstance(change, dict) or change.get("field") != "messages":
-                log.info("webhook_change_ignored", extra={"field": _get(change, "field")})
+                log.info("webhook_change_ignored", extra={"field": _name(_get(change, "field"))})
                 continue
             value = change.get("value")
             if isinstance(value, dict):
@@ -69,28 +67,40 @@ def split(payload: Any) -> list[QueueItem]:
 
 def _split_value(value: dict[str, Any]) -> list[QueueItem]:
     items = []
-    metadata = value.get("metadata") if isinstance(value.get("metadata"), dict) else {}
     contacts = _list(value.get("contacts"))
     for error in _list(value.get("errors")):
-        log.warning("webhook_value_error", extra={"code": _get(error, "code")})
-    for message in _list(value.get("messages")):
-        sender = sender_of_message(message) if isinstance(message, dict) else None
-        wamid = message.get("id") if isinstance(message, dict) else None
-        if not sender or not isinstance(wamid, str):
-            log.warning("webhook_message_malformed", extra={"wamid": wamid})
+        log.warning("webhook_value_error", extra={"code": _name(_get(error, "code"))})
+    for raw in _list(value.get("messages")):
+        try:
+            message = inbound.parse_message(raw)
+        except (ValidationError, TypeError) as error:
+            _malformed("webhook_message_malformed", raw, error)
             continue
-        body = {"message": message, "contact": _contact_for(sender, contacts), "metadata": metadata}
-        items.append(QueueItem("message", _sqs_id(sender), _sqs_id(wamid), body))
-    for status in _list(value.get("statuses")):
-        recipient = recipient_of_status(status) if isinstance(status, dict) else None
-        wamid = status.get("id") if isinstance(status, dict) else None
-        state = status.get("status") if isinstance(status, dict) else None
-        if not recipient or not isinstance(wamid, str) or not isinstance(state, str):
-            log.warning("webhook_status_malformed", extra={"wamid": wamid})
+        body = {
+            "message": message.model_dump(mode="json", by_alias=True, exclude_none=True),
+            "contact": _contact_for(message.sender, contacts),
+        }
+        items.append(QueueItem("message", message.sender, _sqs_id(message.id), body))
+    for raw in _list(value.get("statuses")):
+        try:
+            status = inbound.Status.model_validate(raw)
+        except ValidationError as error:
+            _malformed("webhook_status_malformed", raw, error)
             continue
-        body = {"status": status, "metadata": metadata}
-        items.append(QueueItem("status", _sqs_id(recipient), _sqs_id(f"{wamid}:{state}"), body))
+        body = {"status": status.model_dump(mode="json", exclude_none=True)}
+        dedup = _sqs_id(f"{status.id}:{status.status}")
+        items.append(QueueItem("status", status.recipient, dedup, body))
     return items
+
+
+def _malformed(event: str, raw: Any, error: Exception) -> None:
+    """Which fields were wrong, never their values (they may hold a phone number or text)."""
+    fields = (
+        sorted({".".join(str(p) for p in e["loc"]) for e in error.errors()})[:10]
+        if isinstance(error, ValidationError)
+        else []
+    )
+    log.warning(event, extra={"type": _name(_get(raw, "type")), "fields": fields})
 
 
 def _list(value: Any) -> list[Any]:
@@ -101,5 +111,10 @@ def _get(value: Any, key: str) -> Any:
     return value.get(key) if isinstance(value, dict) else None
 
 
-def _type_name(value: Any) -> str:
-    return value.get("object", "?") if isinstance(value, dict) else type(value).__name__
+def _name(value: Any) -> str | None:
+    """A short, printable label for a log line, whatever type the payload used."""
+    return value[:40] if isinstance(value, str) else None if value is None else type(value).__name__
+
+
+def _type_name(value: Any) -> str | None:
+    return _name(value.get("object")) if isinstance(value, dict) else type(value).__name__

@@ -1,7 +1,10 @@
 """Typed models of what Meta delivers: every inbound message type and status (SPEC §6).
 
 Field names mirror Meta's payloads. Unknown fields are kept out of the way (ignored); an
-unknown message `type` parses as `UnknownMessage` rather than failing the batch.
+unknown message `type` parses as `UnknownMessage` rather than failing the batch. These models
+are the edge: every identifier that later becomes part of a key, a URL or a queue attribute is
+checked here, so nothing downstream meets a number where a string belongs, a timestamp that
+overflows, or a media id that walks out of its URL path.
 """
 
 from __future__ import annotations
@@ -9,9 +12,49 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    TypeAdapter,
+    model_validator,
+)
 
 from chalicelib.clock import from_unix
+
+# What Meta's identifiers look like. Anything else is refused at the edge.
+WAMID_PATTERN = r"^wamid\.[A-Za-z0-9+/=_-]{1,200}$"
+WA_ID_PATTERN = r"^[0-9]{6,20}$"  # phone-based WhatsApp id: digits only
+USER_ID_PATTERN = r"^[A-Z]{2}\.[A-Za-z0-9._-]{1,80}$"  # business-scoped user id, e.g. ID.1234…
+MEDIA_ID_PATTERN = r"^[0-9]{1,32}$"
+LATEST_TIMESTAMP = 4_102_444_800  # 2100-01-01: later "timestamps" are garbage, not messages
+
+
+def _plausible_time(value: str) -> str:
+    if int(value) > LATEST_TIMESTAMP:
+        raise ValueError("timestamp out of range")
+    return value
+
+
+def _valid_unicode(value: str) -> str:
+    """JSON may carry lone surrogates (\\ud800) that no UTF-8 store accepts: replace them."""
+    try:
+        value.encode()
+    except UnicodeEncodeError:
+        return value.encode("utf-8", "replace").decode()
+    return value
+
+
+Wamid = Annotated[str, StringConstraints(pattern=WAMID_PATTERN)]
+WaId = Annotated[str, StringConstraints(pattern=WA_ID_PATTERN)]
+UserId = Annotated[str, StringConstraints(pattern=USER_ID_PATTERN)]
+MediaId = Annotated[str, StringConstraints(pattern=MEDIA_ID_PATTERN)]
+UnixTime = Annotated[
+    str, StringConstraints(pattern=r"^[0-9]{1,10}$"), AfterValidator(_plausible_time)
+]
+Text = Annotated[str, AfterValidator(_valid_unicode)]
 
 
 class _Model(BaseModel):
@@ -20,9 +63,8 @@ class _Model(BaseModel):
 
 class ErrorDetail(_Model):
     code: int | None = None
-    title: str | None = None
-    message: str | None = None
-    error_data: dict[str, Any] | None = None
+    title: Text | None = None
+    message: Text | None = None
 
 
 class Context(_Model):
@@ -34,11 +76,17 @@ class Context(_Model):
 
 
 class _Base(_Model):
-    id: str
-    from_: str | None = Field(default=None, alias="from")
-    from_user_id: str | None = None
-    timestamp: str
+    id: Wamid
+    from_: WaId | None = Field(default=None, alias="from")
+    from_user_id: UserId | None = None
+    timestamp: UnixTime
     context: Context | None = None
+
+    @model_validator(mode="after")
+    def _has_sender(self) -> _Base:
+        if not (self.from_ or self.from_user_id):
+            raise ValueError("message without a sender")
+        return self
 
     @property
     def sender(self) -> str:
@@ -50,7 +98,7 @@ class _Base(_Model):
 
 
 class TextBody(_Model):
-    body: str
+    body: Text
 
 
 class TextMessage(_Base):
@@ -59,14 +107,14 @@ class TextMessage(_Base):
 
 
 class ListReply(_Model):
-    id: str
-    title: str = ""
-    description: str | None = None
+    id: Text
+    title: Text = ""
+    description: Text | None = None
 
 
 class ButtonReply(_Model):
-    id: str
-    title: str = ""
+    id: Text
+    title: Text = ""
 
 
 class InteractivePayload(_Model):
@@ -91,8 +139,8 @@ class InteractiveMessage(_Base):
 
 
 class TemplateButton(_Model):
-    payload: str | None = None
-    text: str = ""
+    payload: Text | None = None
+    text: Text = ""
 
 
 class ButtonMessage(_Base):
@@ -103,11 +151,11 @@ class ButtonMessage(_Base):
 
 
 class Media(_Model):
-    id: str
-    mime_type: str | None = None
-    sha256: str | None = None
-    caption: str | None = None
-    filename: str | None = None
+    id: MediaId
+    mime_type: Annotated[str, StringConstraints(max_length=200)] | None = None
+    sha256: Annotated[str, StringConstraints(max_length=200)] | None = None
+    caption: Text | None = None
+    filename: Text | None = None
     voice: bool | None = None
     animated: bool | None = None
 
@@ -140,9 +188,9 @@ class StickerMessage(_Base):
 class Location(_Model):
     latitude: float
     longitude: float
-    name: str | None = None
-    address: str | None = None
-    url: str | None = None
+    name: Text | None = None
+    address: Text | None = None
+    url: Text | None = None
 
 
 class LocationMessage(_Base):
@@ -157,7 +205,7 @@ class ContactsMessage(_Base):
 
 class Reaction(_Model):
     message_id: str | None = None
-    emoji: str | None = None
+    emoji: Text | None = None
 
 
 class ReactionMessage(_Base):
@@ -171,10 +219,10 @@ class UnsupportedMessage(_Base):
 
 
 class SystemEvent(_Model):
-    body: str | None = None
+    body: Text | None = None
     type: str | None = None
-    wa_id: str | None = None
-    user_id: str | None = None
+    wa_id: WaId | None = None
+    user_id: UserId | None = None
 
 
 class SystemMessage(_Base):
@@ -214,21 +262,22 @@ KNOWN_TYPES = frozenset(
 )
 
 
-def parse_message(raw: dict[str, Any]) -> InboundMessage:
-    """Parse one message; raises pydantic.ValidationError when a known type is malformed."""
-    if raw.get("type") in KNOWN_TYPES:
+def parse_message(raw: Any) -> InboundMessage:
+    """Parse one message; raises pydantic.ValidationError when it is malformed."""
+    kind = raw.get("type") if isinstance(raw, dict) else None
+    if isinstance(kind, str) and kind in KNOWN_TYPES:
         return _KNOWN.validate_python(raw)
     return UnknownMessage.model_validate(raw)
 
 
 class Profile(_Model):
-    name: str | None = None
-    username: str | None = None
+    name: Text | None = None
+    username: Text | None = None
 
 
 class Contact(_Model):
-    wa_id: str | None = None
-    user_id: str | None = None
+    wa_id: WaId | None = None
+    user_id: UserId | None = None
     profile: Profile | None = None
 
 
@@ -237,12 +286,24 @@ STATUS_RANK = {"sent": 1, "delivered": 2, "read": 3, "played": 4, "failed": 9}
 
 
 class Status(_Model):
-    id: str
-    status: str
-    timestamp: str
-    recipient_id: str | None = None
-    recipient_user_id: str | None = None
+    id: Wamid
+    status: Annotated[str, StringConstraints(pattern=r"^[a-z_]{1,20}$")]
+    timestamp: UnixTime
+    recipient_id: WaId | None = None
+    recipient_user_id: UserId | None = None
     errors: list[ErrorDetail] = []
+    # Echoed by Meta from our send request: the outbox entry this message came from.
+    biz_opaque_callback_data: Annotated[str, StringConstraints(max_length=512)] | None = None
+
+    @model_validator(mode="after")
+    def _has_recipient(self) -> Status:
+        if not (self.recipient_id or self.recipient_user_id):
+            raise ValueError("status without a recipient")
+        return self
+
+    @property
+    def recipient(self) -> str:
+        return self.recipient_id or self.recipient_user_id or ""
 
     @property
     def rank(self) -> int:

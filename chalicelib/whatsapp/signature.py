@@ -17,6 +17,6 @@ def sign(body: bytes, secret: str) -> str:
 
 
 def is_valid(body: bytes, header: str | None, secret: str) -> bool:
-    if not secret or not header or not header.startswith(PREFIX):
-        return False
+    if not secret or not header or not header.isascii() or not header.startswith(PREFIX):
+        return False  # compare_digest refuses non-ASCII str: a forged header must not raise
     return hmac.compare_digest(sign(body, secret), header.strip())

@@ -18,6 +18,7 @@ from typing import Any
 import pytest
 
 from chalicelib.whatsapp.signature import sign
+from tests.logscan import personal_data_in
 
 ROOT = Path(__file__).resolve().parents[2]
 SECRET = "e2e-app-secret"
@@ -108,3 +109,5 @@ def local_stack() -> Iterator[LocalStack]:
         process.wait(timeout=15)
     except subprocess.TimeoutExpired:
         process.kill()
+    leaks = personal_data_in(output)
+    assert not leaks, f"personal data in the local stack's output: {leaks[:3]}"

@@ -62,13 +62,6 @@ def test_every_inbound_type_gets_a_reply_and_never_crashes(stack, message):
     assert len(stack.sent_to(wa.CITIZEN)) >= 1
 
 
-def test_malformed_message_of_a_known_type_is_skipped(stack):
-    broken = wa.text("halo")
-    del broken["text"]
-    process_item(queue_body(broken), stack.services)
-    assert stack.sent_to(wa.CITIZEN) == []
-
-
 def test_username_citizen_is_answered_by_business_scoped_id(stack):
     process_item(queue_body(wa.username_text("halo")), stack.services)
     [reply] = stack.graph.state.messages_to("ID.1199887766554433221")
@@ -163,7 +156,10 @@ def test_crash_after_commit_before_sending_is_sent_once_by_the_sweep(stack):
     assert stack.sent_to(wa.CITIZEN) == []
     assert stack.services.outbox.sweep() == 0  # the crashed sender's lease still holds
     stack.clock.advance(minutes=3)
-    assert stack.services.outbox.sweep() == 1
+    # The lease ran out, but the sender may have sent before it died: wait for a status.
+    assert stack.services.outbox.sweep() == 0
+    stack.clock.advance(minutes=10)
+    assert stack.services.outbox.sweep() == 1  # no status came: nothing went out
     assert stack.services.outbox.sweep() == 0
     assert len(stack.sent_to(wa.CITIZEN)) == 1
 
@@ -229,5 +225,5 @@ def test_delivery_statuses_move_forward_only_and_failed_is_terminal(stack):
 
 def test_status_arriving_before_the_sent_mark_is_kept(stack):
     store = stack.services.store
-    process_item(status_body(wa.status("wamid.EARLY", "delivered")), stack.services)
-    assert store.outbound_message("wamid.EARLY")["delivery"] == "delivered"
+    process_item(status_body(wa.status("wamid.EARLYSTATUS01", "delivered")), stack.services)
+    assert store.outbound_message("wamid.EARLYSTATUS01")["delivery"] == "delivered"

@@ -5,22 +5,10 @@ from __future__ import annotations
 import json
 
 import pytest
-from chalice.test import Client
 
-import app as ligat
 from chalicelib.whatsapp.signature import sign
 from tests import payloads as wa
 from tests.conftest import APP_SECRET, VERIFY_TOKEN
-
-
-@pytest.fixture
-def client(stack):
-    from chalicelib.settings import get_settings
-
-    get_settings.cache_clear()
-    with Client(ligat.app, stage_name="local") as test_client:
-        yield test_client
-    get_settings.cache_clear()
 
 
 def queued(stack) -> list[dict]:
