@@ -87,6 +87,7 @@ class BenchStack:
 
         from chalicelib.settings import Settings, get_settings
         from chalicelib.wiring import build_services
+        from local.atomic import AtomicClient
         from local.graph import FakeGraph
         from local.provision import app_environment, provision
         from tests import payloads as wa
@@ -121,7 +122,7 @@ class BenchStack:
             self.dynamodb = boto3.client("dynamodb")
             self.sqs = boto3.client("sqs")
             self.calls.watch(self.dynamodb)
-            self.services = build_services(self.settings, self.dynamodb)
+            self.services = build_services(self.settings, AtomicClient(self.dynamodb))
             self.services.outbox._sleep = lambda _seconds: None  # no real backoff waits
         except BaseException:
             self.close()

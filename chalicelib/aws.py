@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from functools import cache
 from typing import Any
 
@@ -13,7 +14,12 @@ def client(service: str) -> Any:
 
     # Short timeouts and standard retries: a webhook must answer Meta quickly, and the
     # processor would rather fail and be redelivered than hang.
+    # LIGAT_AWS_READ_TIMEOUT: `make run` raises it, as moto's FIFO queue slows down with
+    # every message it holds (seconds per batch after a thousand; real SQS takes milliseconds).
+    read_timeout = float(os.environ.get("LIGAT_AWS_READ_TIMEOUT") or 5)
     config = Config(
-        connect_timeout=2, read_timeout=5, retries={"mode": "standard", "max_attempts": 3}
+        connect_timeout=2,
+        read_timeout=read_timeout,
+        retries={"mode": "standard", "max_attempts": 3},
     )
     return boto3.client(service, config=config)

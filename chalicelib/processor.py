@@ -19,7 +19,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
-from botocore.exceptions import BotoCoreError, ClientError
+from botocore.exceptions import ClientError
 from pydantic import ValidationError
 
 from chalicelib.clock import from_unix, iso
@@ -46,22 +46,10 @@ from chalicelib.wiring import Services
 log = get_logger("processor")
 
 
-# Failures that pass: the item is worth another delivery. Anything else is a poison item.
-_PASSING_CODES = frozenset(
-    {
-        "ProvisionedThroughputExceededException",
-        "ThrottlingException",
-        "RequestLimitExceeded",
-        "InternalServerError",
-        "ServiceUnavailable",
-        "TransactionConflictException",
-        "TransactionInProgressException",
-        "TransactionCanceledException",
-        "IdempotentParameterMismatchException",
-        "SlowDown",
-        "RequestTimeout",
-    }
-)
+# Errors in the item itself: no retry can fix them. DynamoDB's ValidationException means the
+# item was refused as written (e.g. too large). Anything else is worth another delivery, and
+# after InboundMaxReceiveCount of them the item waits in the dead-letter queue (with an alarm).
+_PERMANENT_CODES = frozenset({"ValidationException", "SerializationException"})
 
 
 @dataclass(frozen=True)
@@ -102,7 +90,7 @@ def _process_group(records: list[QueueRecord], services: Services) -> list[str]:
                     read_body(record.body, services.s3, services.settings.media_bucket), services
                 )
             except Exception as error:
-                if _passing(error):
+                if not _permanent(error):
                     raise
                 _record_poison(record, error, services)
         except Exception as error:
@@ -118,14 +106,11 @@ def _process_group(records: list[QueueRecord], services: Services) -> list[str]:
     return []
 
 
-def _passing(error: Exception) -> bool:
-    if isinstance(error, ConcurrentUpdate | BotoCoreError | ConnectionError | TimeoutError):
-        return True
+def _permanent(error: Exception) -> bool:
     if isinstance(error, ClientError):
-        code = error.response.get("Error", {}).get("Code", "")
-        status = int(error.response.get("ResponseMetadata", {}).get("HTTPStatusCode") or 0)
-        return code in _PASSING_CODES or status >= 500
-    return False
+        return error.response.get("Error", {}).get("Code", "") in _PERMANENT_CODES
+    # Malformed data: a body that is not JSON, a field that fails its model, bad Unicode.
+    return isinstance(error, ValidationError | ValueError | UnicodeError | RecursionError)
 
 
 def _record_poison(record: QueueRecord, error: Exception, services: Services) -> None:

@@ -37,6 +37,7 @@ AWS_ENV = {
     "AWS_ACCESS_KEY_ID": "local",
     "AWS_SECRET_ACCESS_KEY": "local",
     "AWS_DEFAULT_REGION": "ap-southeast-3",
+    "LIGAT_AWS_READ_TIMEOUT": "60",  # moto's FIFO queue is slow when it holds many messages
 }
 
 
@@ -239,9 +240,9 @@ def main() -> int:
     os.environ.pop("AWS_PROFILE", None)
 
     quiet_embedded_aws()
-    from moto.server import ThreadedMotoServer
+    from local.atomic import AtomicMotoServer
 
-    moto = ThreadedMotoServer(ip_address="127.0.0.1", port=aws_port, verbose=False)
+    moto = AtomicMotoServer(ip_address="127.0.0.1", port=aws_port, verbose=False)
     moto.start()
     wait_for_port(aws_port)
 

@@ -26,6 +26,7 @@ from moto import mock_aws  # noqa: E402
 
 from chalicelib.settings import Settings  # noqa: E402
 from chalicelib.wiring import Services, build_services  # noqa: E402
+from local.atomic import AtomicClient  # noqa: E402
 from local.graph import FakeGraph  # noqa: E402
 from local.provision import app_environment, provision  # noqa: E402
 from tests.logscan import LogScan, personal_data_in  # noqa: E402
@@ -132,6 +133,7 @@ def stack(aws: dict[str, str], fake_graph: FakeGraph, monkeypatch: pytest.Monkey
     settings = Settings.from_env()
     clock = Clock()
     dynamodb = boto3.client("dynamodb")
-    services = build_services(settings, dynamodb, now=clock)
+    # Citizens are processed side by side; moto's DynamoDB needs its requests one at a time.
+    services = build_services(settings, AtomicClient(dynamodb), now=clock)
     services.outbox._sleep = lambda _seconds: None  # inline backoff without waiting
     return Stack(aws, settings, services, fake_graph, clock, boto3.client("sqs"), dynamodb)

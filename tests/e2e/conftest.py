@@ -66,13 +66,10 @@ class LocalStack:
         raise AssertionError(f"expected {count} replies to {wa_id}, got {len(out)}")
 
 
-@pytest.fixture(scope="session")
-def local_stack() -> Iterator[LocalStack]:
-    ports = {
-        "LIGAT_PORT": free_port(),
-        "LIGAT_AWS_PORT": free_port(),
-        "LIGAT_SIM_PORT": free_port(),
-    }
+def start_local_run(
+    ports: dict[str, int], timeout: float = 90
+) -> tuple[subprocess.Popen, list[str]]:
+    """Start `python -m local.run` (what `make run` runs) and wait for READY."""
     env = {**os.environ, **{k: str(v) for k, v in ports.items()}, "WHATSAPP_APP_SECRET": SECRET}
     for name in ("AWS_ENDPOINT_URL", "WHATSAPP_API_URL", "LIGAT_TABLE_NAME"):
         env.pop(name, None)
@@ -95,9 +92,20 @@ def local_stack() -> Iterator[LocalStack]:
                 ready.set()
 
     threading.Thread(target=read, daemon=True).start()
-    if not ready.wait(90):
+    if not ready.wait(timeout):
         process.kill()
         raise RuntimeError("local stack did not start:\n" + "".join(output[-40:]))
+    return process, output
+
+
+def stack_ports() -> dict[str, int]:
+    return {name: free_port() for name in ("LIGAT_PORT", "LIGAT_AWS_PORT", "LIGAT_SIM_PORT")}
+
+
+@pytest.fixture(scope="session")
+def local_stack() -> Iterator[LocalStack]:
+    ports = stack_ports()
+    process, output = start_local_run(ports)
     yield LocalStack(
         api=f"http://127.0.0.1:{ports['LIGAT_PORT']}",
         sim=f"http://127.0.0.1:{ports['LIGAT_SIM_PORT']}",

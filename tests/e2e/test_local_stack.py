@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
 import urllib.request
 
 import pytest
 
 from tests import payloads as wa
-from tests.e2e.conftest import SECRET
+from tests.e2e.conftest import ROOT, SECRET, stack_ports, start_local_run
 
 pytestmark = pytest.mark.e2e
 
@@ -53,3 +59,36 @@ def test_simulator_page_is_served(local_stack):
     with urllib.request.urlopen(f"{local_stack.sim}/sim/", timeout=5) as response:
         page = response.read().decode()
     assert 'id="composer"' in page
+
+
+def test_a_port_in_use_is_reported_with_its_holder_before_anything_starts():
+    with socket.socket() as squatter:
+        squatter.bind(("127.0.0.1", 0))
+        squatter.listen()
+        ports = {**stack_ports(), "LIGAT_PORT": squatter.getsockname()[1]}
+        env = {**os.environ, **{k: str(v) for k, v in ports.items()}}
+        done = subprocess.run(
+            [sys.executable, "-m", "local.run"],
+            cwd=ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+    assert done.returncode == 1
+    assert f"in use by PID {os.getpid()}" in done.stderr
+    assert "READY" not in done.stdout
+
+
+def test_killing_make_run_leaves_no_orphan_on_the_api_port():
+    from local.run import port_holder
+
+    ports = stack_ports()
+    process, _output = start_local_run(ports)
+    assert port_holder(ports["LIGAT_PORT"]) is not None
+    process.send_signal(signal.SIGKILL)  # a crash: no chance to clean up
+    process.wait(timeout=10)
+    deadline = time.monotonic() + 15
+    while port_holder(ports["LIGAT_PORT"]) is not None and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert port_holder(ports["LIGAT_PORT"]) is None
