@@ -22,9 +22,6 @@ FUNCTIONS = {
     "sweep_pending": "SweepPendingLogGroupArn",
 }
 
-_READ_SESSION = ("dynamodb:BatchGetItem", "dynamodb:GetItem")
-_WRITE_TURN = ("dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:ConditionCheckItem")
-
 # function -> resource (see `resources`) -> actions
 GRANTS: dict[str, dict[str, tuple[str, ...]]] = {
     # The webhook (and, later, the staff API): verify, then enqueue. Nothing else.
@@ -33,7 +30,15 @@ GRANTS: dict[str, dict[str, tuple[str, ...]]] = {
         "secrets": ("ssm:GetParameter",),
     },
     "process_inbound": {
-        "table": (*_READ_SESSION, *_WRITE_TURN),
+        # Session + processed marker in one BatchGetItem (GetItem when throttled), the catalogue
+        # (Query), the turn's transaction (its Put and Update items), counters, statuses.
+        "table": (
+            "dynamodb:BatchGetItem",
+            "dynamodb:GetItem",
+            "dynamodb:Query",
+            "dynamodb:PutItem",
+            "dynamodb:UpdateItem",
+        ),
         "index:gsi3": ("dynamodb:Query",),  # the citizen's own tickets (Cek Status)
         # What Lambda's SQS event source does with the function's role.
         "inbound_queue": ("sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes"),
@@ -42,7 +47,7 @@ GRANTS: dict[str, dict[str, tuple[str, ...]]] = {
         "secrets": ("ssm:GetParameter",),
     },
     "sweep_pending": {
-        "table": ("dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem"),
+        "table": ("dynamodb:UpdateItem",),  # claim, mark sent, reschedule
         "index:gsi1": ("dynamodb:Query",),  # work queues: replies and evidence copies due
         "media_objects": ("s3:PutObject",),
         "sender_identity": ("ses:SendEmail",),
