@@ -68,6 +68,8 @@ def resources(outputs: dict[str, str]) -> dict[str, list[str]]:
     }
     for index in ("gsi1", "gsi2", "gsi3"):
         named[f"index:{index}"] = [f"{table}/index/{index}"]
+    if "UserPoolArn" in outputs:  # the staff user pool, once the template declares it
+        named["user_pool"] = [outputs["UserPoolArn"]]
     return named
 
 

@@ -5,20 +5,16 @@ function it holds has its log group (with a retention) in the template and its o
 from __future__ import annotations
 
 import json
-import os
 import re
-import shutil
 import subprocess
 import sys
 import zipfile
 from pathlib import Path
 from typing import Any
 
-import boto3
 import pytest
-from moto import mock_aws
 
-from infra import deploy as deployer
+from infra.package import build
 from infra.policies import FUNCTIONS, policy_file
 from infra.stage_config import ROOT
 from local.provision import load_template
@@ -31,34 +27,9 @@ BIN = Path(sys.executable).parent
 @pytest.fixture(scope="module")
 def package(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     """A copy of the project, its prod stage recorded from a moto stack, then packaged."""
-    project = tmp_path_factory.mktemp("project")
-    for name in ("app.py", "requirements.txt"):
-        shutil.copy(ROOT / name, project / name)
-    shutil.copytree(ROOT / "chalicelib", project / "chalicelib", ignore=_caches)
-    (project / ".chalice").mkdir()
-    shutil.copy(ROOT / ".chalice" / "config.json", project / ".chalice" / "config.json")
-    with mock_aws():
-        result = deployer.deploy(boto3, STAGE, {}, project / ".chalice", dry_run=True)
-    out = project / "out"
-    env = {
-        **os.environ,
-        "AWS_DEFAULT_REGION": "ap-southeast-3",
-        "LIGAT_INBOUND_QUEUE_NAME": result.outputs["InboundQueueName"],
-    }
-    subprocess.run(
-        [str(BIN / "chalice"), "package", "--stage", STAGE, str(out)],
-        cwd=project,
-        env=env,
-        check=True,
-        capture_output=True,
-        timeout=300,
-    )
-    sam = json.loads((out / "sam.json").read_text())
-    return {"project": project, "zip": out / "deployment.zip", "sam": sam, "out": out}
-
-
-def _caches(_directory: str, names: list[str]) -> list[str]:
-    return [n for n in names if n in ("__pycache__", ".mypy_cache")]
+    built = build(tmp_path_factory.mktemp("package"), STAGE)
+    sam = json.loads((built.out / "sam.json").read_text())
+    return {"project": built.project, "zip": built.zip, "sam": sam, "out": built.out}
 
 
 def _functions(sam: dict[str, Any]) -> dict[str, dict[str, Any]]:

@@ -71,6 +71,12 @@ def authorisations(service: str, operation: str, params: dict[str, Any]) -> list
     if service == "ses" and operation in ("SendEmail", "SendRawEmail"):
         sender = parseaddr(params["Source"])[1]
         return [(f"ses:{operation}", f"arn:aws:ses:{REGION}:{ACCOUNT}:identity/{sender}")]
+    if service == "cognito-idp":
+        # Sign-in calls (InitiateAuth, RespondToAuthChallenge, ...) are public: no IAM at all.
+        if not operation.startswith(("Admin", "List", "Describe")):
+            return []
+        pool = f"arn:aws:cognito-idp:{REGION}:{ACCOUNT}:userpool/{params['UserPoolId']}"
+        return [(f"cognito-idp:{operation}", pool)]
     if service == "ssm" and operation == "GetParameter":
         return [("ssm:GetParameter", f"arn:aws:ssm:{REGION}:{ACCOUNT}:parameter{params['Name']}")]
     raise AssertionError(
