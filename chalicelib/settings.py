@@ -16,7 +16,7 @@ import threading
 import time
 from collections.abc import Callable, Mapping
 
-from pydantic import BaseModel, Field, model_validator
+from pydantic import BaseModel, Field
 
 _ENV = {
     "stage": "LIGAT_STAGE",
@@ -62,14 +62,13 @@ class Settings(BaseModel):
     graph_timeout_seconds: float = 10.0
     in_lambda: bool = False
 
-    @model_validator(mode="after")
-    def _deployed_stages_have_their_secrets(self) -> Settings:
+    def require_secrets(self) -> Settings:
+        """Refuse to run a stage that faces Meta without its secrets (never accept unsigned)."""
         if self.stage in DEPLOYED_STAGES or self.in_lambda:
-            missing = [name for name in SECRETS if not getattr(self, name)]
+            missing = [_ENV[name] for name in SECRETS if not getattr(self, name)]
             if missing:
-                names = ", ".join(_ENV[name] for name in missing)
                 raise MissingSecrets(
-                    f"stage {self.stage!r} has no {names}: store them with "
+                    f"stage {self.stage!r} has no {', '.join(missing)}: store them with "
                     f"`make secrets STAGE={self.stage}` (SSM {self.secrets_parameter or '-'})"
                 )
         return self
@@ -84,7 +83,7 @@ class Settings(BaseModel):
         parameter = str(values.get("secrets_parameter", ""))
         if parameter and not all(values.get(name) for name in SECRETS):
             values.update(_read_secrets(parameter))
-        return cls.model_validate(values)
+        return cls.model_validate(values).require_secrets()
 
 
 def _read_secrets(parameter: str) -> dict[str, str]:

@@ -116,3 +116,32 @@ def test_the_processor_services_are_rebuilt_with_a_rotated_token(aws, monkeypatc
     clock.now += SECRETS_TTL_SECONDS + 1
     rebuilt = wiring.services()
     assert rebuilt is not first and rebuilt.settings.whatsapp_access_token == "rotated-token"
+
+
+def test_a_deployed_webhook_without_its_app_secret_refuses_even_an_empty_key_signature(
+    aws, monkeypatch
+):
+    from chalice.test import Client
+
+    import app as ligat
+    from chalicelib.settings import get_settings
+    from local.provision import app_environment
+    from tests import payloads as wa
+
+    for name, value in app_environment(aws).items():
+        monkeypatch.setenv(name, value)
+    for name in ("WHATSAPP_ACCESS_TOKEN", "WHATSAPP_APP_SECRET", "WHATSAPP_VERIFY_TOKEN"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("AWS_LAMBDA_FUNCTION_NAME", "ligat-prod")
+    body, headers = wa.signed(wa.webhook([wa.text("halo")]), "")  # HMAC with an empty key
+
+    get_settings.cache_clear()
+    try:
+        with Client(ligat.app, stage_name="local") as client:
+            answer = client.http.post("/webhook", body=body, headers=headers)
+    finally:
+        get_settings.cache_clear()
+
+    assert answer.status_code == 500
+    queue = boto3.client("sqs").receive_message(QueueUrl=aws["InboundQueueUrl"])
+    assert not queue.get("Messages")
