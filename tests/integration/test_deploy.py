@@ -130,3 +130,29 @@ def test_make_secrets_stores_a_securestring_and_keeps_values_on_enter(account, c
 def test_make_secrets_refuses_a_mistyped_value():
     with pytest.raises(ValueError, match="access token does not look right"):
         collect({}, lambda _prompt: "not-a-secret")
+
+
+def test_the_report_says_what_to_paste_into_meta(chalice_dir):
+    deployed = chalice_dir / "deployed"
+    deployed.mkdir()
+    (deployed / "prod.json").write_text(
+        json.dumps(
+            {
+                "schema_version": "2.0",
+                "resources": [
+                    {"name": "api_handler", "resource_type": "lambda_function"},
+                    {
+                        "name": "rest_api",
+                        "resource_type": "rest_api",
+                        "rest_api_id": "abc123",
+                        "rest_api_url": "https://abc123.execute-api.ap-southeast-3.amazonaws.com/prod/",
+                    },
+                ],
+            }
+        )
+    )
+    url = deployer.webhook_url(chalice_dir, "prod")
+    assert url == "https://abc123.execute-api.ap-southeast-3.amazonaws.com/prod/webhook"
+    result = deployer.Deployment("prod", "unchanged", {}, {}, "the one you gave", url)
+    text = deployer.report(result)
+    assert f"Callback URL:  {url}" in text and "deployed/prod.json" in text
