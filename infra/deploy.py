@@ -30,8 +30,8 @@ from typing import Any
 from botocore.exceptions import ClientError, WaiterError
 
 from infra.stage_config import CHALICE, describe, secrets_in_environment, stack_name, stage_config
+from local.provision import TEMPLATE, load_template
 
-TEMPLATE = Path(__file__).resolve().parent / "template.yaml"
 DEFAULT_REGION = "ap-southeast-3"  # Jakarta
 STAGES = ("dev", "prod")
 _FAILED = ("ROLLBACK_COMPLETE", "ROLLBACK_FAILED", "DELETE_FAILED", "UPDATE_ROLLBACK_FAILED")
@@ -108,8 +108,11 @@ def apply_stack(cloudformation: Any, stage: str, given: dict[str, str]) -> str:
         )
         _wait(cloudformation, "stack_create_complete", name)
         return "created"
+    declared = set(load_template()["Parameters"])  # a parameter since removed is not kept
     kept = [
-        {"ParameterKey": key, "UsePreviousValue": True} for key in previous if key not in values
+        {"ParameterKey": key, "UsePreviousValue": True}
+        for key in previous
+        if key in declared and key not in values
     ]
     try:
         cloudformation.update_stack(
@@ -216,7 +219,7 @@ def main(argv: list[str] | None = None) -> int:
     session = boto3.Session(region_name=args.region)
     try:
         result = deploy(session, args.stage, parameters, dry_run=args.dry_run)
-    except DeployError as error:
+    except (DeployError, ClientError) as error:  # e.g. a deploy of the stage still in progress
         print(f"deploy failed: {error}", file=sys.stderr)
         return 1
     print(report(result))
