@@ -23,6 +23,7 @@ import json
 import os
 import subprocess
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -58,6 +59,7 @@ def deploy(
     parameters: dict[str, str] | None = None,
     chalice_dir: Path = CHALICE,
     dry_run: bool = False,
+    progress: Callable[[str], None] = lambda _message: None,
 ) -> Deployment:
     """`session` is a boto3 Session (or the boto3 module) for the target account and region."""
     config = json.loads((chalice_dir / "config.json").read_text())
@@ -65,7 +67,9 @@ def deploy(
     if leaked:
         raise DeployError(f"secrets in .chalice/config.json, remove them: {', '.join(leaked)}")
     cloudformation = session.client("cloudformation")
+    progress(f"stack {stack_name(stage)}: creating or updating (a first creation takes minutes)")
     outcome = apply_stack(cloudformation, stage, parameters or {})
+    progress(f"stack {stack_name(stage)}: {outcome}; writing .chalice/ for stage {stage}")
     environment = stage_config(cloudformation, stage, chalice_dir)
     outputs, _ = describe(cloudformation, stage)
     result = Deployment(stage, outcome, outputs, environment)
@@ -81,6 +85,7 @@ def deploy(
             f"`make secrets STAGE={stage}` first, then deploy again"
         )
     region = session.client("cloudformation").meta.region_name
+    progress(f"chalice deploy --stage {stage} ({region})")
     chalice_deploy(stage, region, outputs["InboundQueueName"], chalice_dir.parent)
     result.webhook_url = webhook_url(chalice_dir, stage)
     return result
@@ -218,7 +223,7 @@ def main(argv: list[str] | None = None) -> int:
     }
     session = boto3.Session(region_name=args.region)
     try:
-        result = deploy(session, args.stage, parameters, dry_run=args.dry_run)
+        result = deploy(session, args.stage, parameters, dry_run=args.dry_run, progress=print)
     except (DeployError, ClientError) as error:  # e.g. a deploy of the stage still in progress
         print(f"deploy failed: {error}", file=sys.stderr)
         return 1
