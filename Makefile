@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt | cksum | cut -d' ' -f1)
 
-.PHONY: run test lint bench deploy-infra stage-config deploy clean
+.PHONY: run test lint bench secrets deploy stage-config clean
 
 $(STAMP): requirements.txt requirements-dev.txt
 	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "LIGAT needs Python 3.11+"'
@@ -27,16 +27,24 @@ test: lint ## lint, type-check, cfn-lint and the whole test suite
 bench: $(STAMP) ## performance and routing figures, as ratios against floors measured in the same run
 	$(BIN)/python -m bench
 
-STAGE ?= dev
-deploy-infra: $(STAMP) ## create/update the stateful stack, then copy its outputs into .chalice/config.json
-	aws cloudformation deploy --stack-name ligat-$(STAGE) \
-		--template-file infra/template.yaml --parameter-overrides Stage=$(STAGE)
+# Deploy (see README "Deploy" and docs/runbook.md). Values left empty keep the stack's previous
+# ones, so `make deploy STAGE=prod` alone redeploys the stage as it is.
+STAGE           ?= dev
+REGION          ?= ap-southeast-3
+ALARM_EMAIL     ?=
+SENDER_EMAIL    ?=
+PHONE_NUMBER_ID ?=
 
-stage-config: $(STAMP) ## write .chalice/config.json stage + policy from the stack (PHONE_NUMBER_ID=...)
-	$(BIN)/python -m infra.stage_config $(STAGE) --phone-number-id $(PHONE_NUMBER_ID)
+secrets: $(STAMP) ## store or rotate the WhatsApp secrets of STAGE in SSM (asks, never echoes)
+	$(BIN)/python -m infra.whatsapp_secrets $(STAGE) --region $(REGION)
 
-deploy: $(STAMP) ## deploy the Chalice app (after deploy-infra and stage-config)
-	LIGAT_INBOUND_QUEUE_NAME=ligat-$(STAGE)-inbound.fifo $(BIN)/chalice deploy --stage $(STAGE)
+deploy: $(STAMP) ## stack + .chalice stage and policies + chalice deploy (DRY_RUN=1: no chalice deploy)
+	$(BIN)/python -m infra.deploy $(STAGE) --region $(REGION) \
+		--alarm-email "$(ALARM_EMAIL)" --sender-email "$(SENDER_EMAIL)" \
+		--phone-number-id "$(PHONE_NUMBER_ID)" $(if $(DRY_RUN),--dry-run)
+
+stage-config: $(STAMP) ## rewrite .chalice/ (stage, policies) from the deployed stack of STAGE
+	$(BIN)/python -m infra.stage_config $(STAGE) --region $(REGION)
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis .local

@@ -78,6 +78,11 @@ class Outbox:
         now = self._clock()
         sent = 0
         due = sorted(self._store.due_outbox(now, limit), key=lambda e: e.entry_id)
+        oldest = max(
+            ((now - _parse(e.created_at)).total_seconds() for e in due if e.created_at), default=0.0
+        )
+        # One line a run: the "outbox stuck" alarm reads oldest_pending_seconds.
+        log.info("outbox_swept", extra={"due": len(due), "oldest_pending_seconds": int(oldest)})
         for _turn, group in groupby(due, key=lambda e: e.entry_id.rsplit("#", 1)[0]):
             entries = list(group)
             if self._wait_for_status(entries, now):

@@ -1,14 +1,20 @@
 """The one settings object: every knob the app reads from its environment.
 
-Deployed, the stack outputs arrive through `.chalice/config.json` and secrets from SSM Parameter
-Store (a SecureString JSON named by LIGAT_SECRETS_PARAMETER); locally `make run` exports them.
+Deployed, the stack outputs arrive through `.chalice/config.json` (written by `make deploy`) and
+the WhatsApp secrets from one SSM Parameter Store SecureString JSON named by
+LIGAT_SECRETS_PARAMETER (written by `make secrets`), never from the functions' environment.
+`get_settings()` reads them once per container and again at most every SECRETS_TTL_SECONDS, so
+a rotated token reaches running functions within minutes, without a redeploy. Locally,
+`make run` and the tests export every value instead.
 """
 
 from __future__ import annotations
 
 import json
 import os
-from functools import lru_cache
+import threading
+import time
+from collections.abc import Callable, Mapping
 
 from pydantic import BaseModel, Field
 
@@ -27,11 +33,20 @@ _ENV = {
     "whatsapp_media_origins": "WHATSAPP_MEDIA_ORIGINS",
     "secrets_parameter": "LIGAT_SECRETS_PARAMETER",
 }
-_SECRETS = ("whatsapp_access_token", "whatsapp_app_secret", "whatsapp_verify_token")
+SECRETS = ("whatsapp_access_token", "whatsapp_app_secret", "whatsapp_verify_token")
+# Stages that face Meta: an unsigned webhook or a missing token there is a misconfiguration to
+# fail on, never something to accept quietly. Any stage running inside Lambda counts too.
+DEPLOYED_STAGES = frozenset({"dev", "prod"})
+SECRETS_TTL_SECONDS = 300.0  # a rotated token reaches every warm container within 5 minutes
+SECRETS_RETRY_SECONDS = 30.0  # after a failed refresh, keep the old values and retry soon
+
+
+class MissingSecrets(ValueError):
+    """A deployed stage without its WhatsApp secrets (run `make secrets STAGE=...`)."""
 
 
 class Settings(BaseModel):
-    stage: str = "dev"
+    stage: str = "local"
     table_name: str = "ligat-dev"
     inbound_queue_url: str = ""
     media_bucket: str = ""
@@ -50,19 +65,34 @@ class Settings(BaseModel):
     # A send that gets no answer in time is not repeated blindly (the outbox settles it from
     # status webhooks), so a short wait costs nothing and keeps other citizens moving.
     graph_timeout_seconds: float = 6.0
+    in_lambda: bool = False
 
     @property
     def media_origins(self) -> tuple[str, ...]:
         return tuple(o.strip() for o in self.whatsapp_media_origins.split(",") if o.strip())
 
+    def require_secrets(self) -> Settings:
+        """Refuse to run a stage that faces Meta without its secrets (never accept unsigned)."""
+        if self.stage in DEPLOYED_STAGES or self.in_lambda:
+            missing = [_ENV[name] for name in SECRETS if not getattr(self, name)]
+            if missing:
+                raise MissingSecrets(
+                    f"stage {self.stage!r} has no {', '.join(missing)}: store them with "
+                    f"`make secrets STAGE={self.stage}` (SSM {self.secrets_parameter or '-'})"
+                )
+        return self
+
     @classmethod
-    def from_env(cls, environ: dict[str, str] | None = None) -> Settings:
+    def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
         env = os.environ if environ is None else environ
-        values = {field: env[name] for field, name in _ENV.items() if env.get(name)}
-        settings = cls(**values)
-        if settings.secrets_parameter and not all(getattr(settings, s) for s in _SECRETS):
-            settings = settings.model_copy(update=_read_secrets(settings.secrets_parameter))
-        return settings
+        values: dict[str, object] = {
+            field: env[name] for field, name in _ENV.items() if env.get(name)
+        }
+        values["in_lambda"] = bool(env.get("AWS_LAMBDA_FUNCTION_NAME"))
+        parameter = str(values.get("secrets_parameter", ""))
+        if parameter and not all(values.get(name) for name in SECRETS):
+            values.update(_read_secrets(parameter))
+        return cls.model_validate(values).require_secrets()
 
 
 def _read_secrets(parameter: str) -> dict[str, str]:
@@ -70,9 +100,57 @@ def _read_secrets(parameter: str) -> dict[str, str]:
 
     value = client("ssm").get_parameter(Name=parameter, WithDecryption=True)["Parameter"]["Value"]
     stored = json.loads(value)
-    return {key: stored[key] for key in _SECRETS if stored.get(key)}
+    return {key: stored[key] for key in SECRETS if stored.get(key)}
 
 
-@lru_cache(maxsize=1)
-def get_settings() -> Settings:
-    return Settings.from_env()
+class SettingsCache:
+    """`get_settings()`: the settings of this container, re-read after a TTL when the secrets
+    live in SSM. The same object is returned until something changed, so callers may key their
+    own caches (clients built with the token) on its identity."""
+
+    def __init__(
+        self,
+        load: Callable[[], Settings] = Settings.from_env,
+        ttl: float = SECRETS_TTL_SECONDS,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self._load, self._ttl, self._clock = load, ttl, clock
+        self._lock = threading.Lock()
+        self._value: Settings | None = None
+        self._next_read = 0.0
+
+    def __call__(self) -> Settings:
+        with self._lock:
+            now = self._clock()
+            if self._value is None:
+                self._value = self._load()
+                self._next_read = now + self._ttl
+            elif self._value.secrets_parameter and now >= self._next_read:
+                self._refresh(now)
+            return self._value
+
+    def _refresh(self, now: float) -> None:
+        from botocore.exceptions import BotoCoreError, ClientError
+
+        from chalicelib.logs import get_logger
+
+        try:
+            fresh = self._load()
+        except (BotoCoreError, ClientError, ValueError) as error:
+            # SSM briefly unavailable, or a half-written rotation: keep serving with what works.
+            get_logger("settings").warning(
+                "secrets_refresh_failed", extra={"error": type(error).__name__}
+            )
+            self._next_read = now + SECRETS_RETRY_SECONDS
+            return
+        if fresh != self._value:
+            get_logger("settings").info("settings_refreshed")
+            self._value = fresh
+        self._next_read = now + self._ttl
+
+    def cache_clear(self) -> None:
+        with self._lock:
+            self._value = None
+
+
+get_settings = SettingsCache()

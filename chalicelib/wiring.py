@@ -6,7 +6,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
-from functools import cache, partial
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from chalicelib import clock
@@ -125,8 +125,14 @@ def build_services(
     return Services(settings, store, outbox, now, catalogue, evidence, s3)
 
 
-@cache
+_built: list[tuple[Settings, Services]] = []
+
+
 def services() -> Services:
+    """This container's services, rebuilt only when the settings changed (a rotated token)."""
     from chalicelib.aws import client
 
-    return build_services(get_settings(), client("dynamodb"))
+    settings = get_settings()
+    if not _built or _built[0][0] is not settings:
+        _built[:] = [(settings, build_services(settings, client("dynamodb")))]
+    return _built[0][1]

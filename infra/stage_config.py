@@ -1,10 +1,11 @@
-"""Write a stage of `.chalice/config.json` and its IAM policy from the deployed stack's outputs.
+"""Write a stage of `.chalice/config.json` and its per-function IAM policies from the stack.
 
-    python -m infra.stage_config prod            # after `aws cloudformation deploy ... ligat-prod`
+    python -m infra.stage_config prod [--region ap-southeast-3]
 
-The environment variables are the stack outputs the app reads (see local/provision.py); the
-policy is policy-dev.json with the dev names replaced by the stage's, so it stays
-least-privilege and table-scoped.
+`make deploy` runs this after creating or updating the stack; on its own it is useful to
+refresh `.chalice/` from a stack someone else deployed. The environment variables are the stack
+outputs the app reads; the policies are infra/policies.py applied to the stack's exact ARNs.
+Secrets are never written here: the functions read them from SSM (chalicelib/settings.py).
 """
 
 from __future__ import annotations
@@ -14,8 +15,11 @@ import json
 from pathlib import Path
 from typing import Any
 
+from infra.policies import FUNCTIONS, policy, policy_file
+
 ROOT = Path(__file__).resolve().parent.parent
 CHALICE = ROOT / ".chalice"
+GRAPH_API_URL = "https://graph.facebook.com/v25.0"
 # Stack outputs -> the environment variables the app reads (chalicelib/settings.py, app.py).
 OUTPUT_ENV = {
     "TableName": "LIGAT_TABLE_NAME",
@@ -24,41 +28,68 @@ OUTPUT_ENV = {
     "MediaBucketName": "LIGAT_MEDIA_BUCKET",
     "SenderEmail": "LIGAT_SENDER_EMAIL",
 }
+# Never in a function's environment (SPEC §5: from SSM in AWS).
+SECRET_VARIABLES = ("WHATSAPP_ACCESS_TOKEN", "WHATSAPP_APP_SECRET", "WHATSAPP_VERIFY_TOKEN")
+
+
+def stack_name(stage: str) -> str:
+    return f"ligat-{stage}"
+
+
+def describe(cloudformation: Any, stage: str) -> tuple[dict[str, str], dict[str, str]]:
+    """The stack's outputs and parameters."""
+    stack = cloudformation.describe_stacks(StackName=stack_name(stage))["Stacks"][0]
+    outputs = {o["OutputKey"]: o["OutputValue"] for o in stack.get("Outputs", [])}
+    parameters = {p["ParameterKey"]: p.get("ParameterValue", "") for p in stack["Parameters"]}
+    return outputs, parameters
 
 
 def stage_config(
     cloudformation: Any,
     stage: str,
-    phone_number_id: str,
     chalice_dir: Path = CHALICE,
-    graph_url: str = "https://graph.facebook.com/v25.0",
+    graph_url: str = GRAPH_API_URL,
 ) -> dict[str, str]:
-    stack = cloudformation.describe_stacks(StackName=f"ligat-{stage}")["Stacks"][0]
-    outputs = {o["OutputKey"]: o["OutputValue"] for o in stack.get("Outputs", [])}
+    """Record the stage in `chalice_dir`; returns the functions' environment."""
+    outputs, parameters = describe(cloudformation, stage)
     environment = {env: outputs[key] for key, env in OUTPUT_ENV.items()}
     environment.update(
         {
             "LIGAT_STAGE": stage,
-            "LIGAT_SECRETS_PARAMETER": f"/ligat/{stage}/secrets",
+            # Deployed only: locally the secrets are in the environment (local/run.py).
+            "LIGAT_SECRETS_PARAMETER": outputs["SecretsParameterName"],
             "WHATSAPP_API_URL": graph_url,
-            "WHATSAPP_PHONE_NUMBER_ID": phone_number_id,
+            "WHATSAPP_PHONE_NUMBER_ID": parameters.get("WhatsAppPhoneNumberId", ""),
         }
     )
     config_path = chalice_dir / "config.json"
     config = json.loads(config_path.read_text())
     config["stages"][stage] = {
-        "api_gateway_stage": "api",
-        "iam_policy_file": f"policy-{stage}.json",
+        # The API's stage is named after ours, so the API Gateway metrics (and the webhook 5xx
+        # alarm of infra/template.yaml) of dev and prod differ even in one account.
+        "api_gateway_stage": stage,
         "environment_variables": environment,
+        "lambda_functions": {
+            function: {"iam_policy_file": policy_file(stage, function)} for function in FUNCTIONS
+        },
     }
     config_path.write_text(json.dumps(config, indent=2, ensure_ascii=False) + "\n")
-    policy = (chalice_dir / "policy-dev.json").read_text()
-    policy = policy.replace("ligat-dev", f"ligat-{stage}").replace(
-        "/ligat/dev/", f"/ligat/{stage}/"
-    )
-    policy = policy.replace("ligat@example.go.id", outputs["SenderEmail"])
-    (chalice_dir / f"policy-{stage}.json").write_text(policy)
+    for function in FUNCTIONS:
+        document = json.dumps(policy(function, outputs), indent=2) + "\n"
+        (chalice_dir / policy_file(stage, function)).write_text(document)
     return environment
+
+
+def secrets_in_environment(config: dict[str, Any]) -> list[str]:
+    """Where a secret was put into a function's environment by hand (never allowed)."""
+    found = [name for name in SECRET_VARIABLES if name in config.get("environment_variables", {})]
+    for stage, settings in config.get("stages", {}).items():
+        found += [
+            f"{stage}: {name}"
+            for name in SECRET_VARIABLES
+            if name in settings.get("environment_variables", {})
+        ]
+    return found
 
 
 def main() -> None:
@@ -66,10 +97,10 @@ def main() -> None:
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("stage")
-    parser.add_argument("--phone-number-id", required=True, help="WhatsApp business number id")
+    parser.add_argument("--region", default=None, help="default: the AWS configuration's")
     args = parser.parse_args()
-    environment = stage_config(boto3.client("cloudformation"), args.stage, args.phone_number_id)
-    print(json.dumps(environment, indent=2))
+    cloudformation = boto3.client("cloudformation", region_name=args.region)
+    print(json.dumps(stage_config(cloudformation, args.stage), indent=2))
 
 
 if __name__ == "__main__":

@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 import uuid
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
@@ -56,6 +56,7 @@ class OutboxEntry:
     # "pending" (nothing went out; retry when due), then "sent" or "failed".
     status: str = "sending"
     attempt_at: str = ""  # when the last attempt that may have gone out started
+    created_at: str = ""
 
 
 @dataclass
@@ -526,15 +527,7 @@ class DynamoStore:
             if error.response["Error"]["Code"] == "ConditionalCheckFailedException":
                 return None
             raise
-        return OutboxEntry(
-            entry.entry_id,
-            entry.recipient,
-            entry.message,
-            entry.attempts,
-            lease_end,
-            "sending",
-            iso(now),
-        )
+        return replace(entry, due_at=lease_end, status="sending", attempt_at=iso(now))
 
     def outbox_entry(self, entry_id: str) -> dict[str, Any] | None:
         return self._get(f"OUTBOX#{entry_id}", "OUTBOX")
@@ -674,4 +667,5 @@ def _outbox_entry(item: dict[str, Any]) -> OutboxEntry:
         due_at=item["gsi1sk"],
         status=item.get("status", "pending"),
         attempt_at=item.get("attempt_at", ""),
+        created_at=item.get("created_at", ""),
     )

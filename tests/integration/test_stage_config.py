@@ -1,4 +1,4 @@
-"""Ops turn a deployed stack into a Chalice stage in one command."""
+"""A second engineer turns an already deployed stack into the Chalice stage in one command."""
 
 from __future__ import annotations
 
@@ -8,21 +8,29 @@ from pathlib import Path
 
 import boto3
 
-from infra.stage_config import CHALICE, stage_config
+from infra.policies import FUNCTIONS, policy_file
+from infra.stage_config import CHALICE, OUTPUT_ENV, stage_config
 
 
 def test_stage_config_is_written_from_the_stack_outputs(aws, tmp_path: Path):
     chalice_dir = tmp_path / ".chalice"
-    shutil.copytree(CHALICE, chalice_dir)
+    shutil.copytree(CHALICE, chalice_dir, ignore=shutil.ignore_patterns("deploy*"))
 
-    environment = stage_config(boto3.client("cloudformation"), "test", "1234567890", chalice_dir)
+    environment = stage_config(boto3.client("cloudformation"), "test", chalice_dir)
 
     config = json.loads((chalice_dir / "config.json").read_text())
     stage = config["stages"]["test"]
     assert stage["environment_variables"] == environment
-    assert environment["LIGAT_TABLE_NAME"] == aws["TableName"]
-    assert environment["LIGAT_INBOUND_QUEUE_URL"] == aws["InboundQueueUrl"]
-    assert environment["LIGAT_SECRETS_PARAMETER"] == "/ligat/test/secrets"
-    policy = (chalice_dir / stage["iam_policy_file"]).read_text()
-    assert "ligat-test" in policy and "ligat-dev" not in policy
-    assert config["stages"]["dev"]  # other stages are kept
+    assert {env: environment[env] for env in OUTPUT_ENV.values()} == {
+        env: aws[key] for key, env in OUTPUT_ENV.items()
+    }
+    assert environment["LIGAT_SECRETS_PARAMETER"] == aws["SecretsParameterName"]
+    assert environment["WHATSAPP_API_URL"].startswith("https://graph.facebook.com/")
+    for function in FUNCTIONS:
+        policy = (chalice_dir / stage["lambda_functions"][function]["iam_policy_file"]).read_text()
+        assert aws["TableName"] in policy or function == "api_handler"
+        assert "ligat-dev" not in policy
+    assert config["stages"]["local"]  # other stages are kept
+    assert sorted(p.name for p in chalice_dir.glob("policy-test-*.json")) == sorted(
+        policy_file("test", f) for f in FUNCTIONS
+    )

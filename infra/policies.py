@@ -1,0 +1,109 @@
+"""One least-privilege IAM policy per Lambda function, on the exact ARNs of the stack's outputs.
+
+`GRANTS` is the whole story of who may do what: per function (named as chalice names it in
+`.chalice/config.json` "lambda_functions"), per resource of the stack, the actions it needs.
+Giving a function one more action is one edit here; `make deploy` writes the policy files.
+tests/integration/test_iam.py runs every handler on moto, records each AWS call the code makes
+and checks it against these policies, and that no grant goes unused or is wider than needed.
+
+Log groups are created by infra/template.yaml with a retention, so the functions may only
+write to their own group (no logs:CreateLogGroup).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+# Function (chalice's name) -> stack output holding the ARN of its log group. The API handler's
+# Lambda is named ligat-<stage>; every other function ligat-<stage>-<name>.
+FUNCTIONS = {
+    "api_handler": "ApiHandlerLogGroupArn",
+    "process_inbound": "ProcessInboundLogGroupArn",
+    "sweep_pending": "SweepPendingLogGroupArn",
+}
+
+# function -> resource (see `resources`) -> actions
+GRANTS: dict[str, dict[str, tuple[str, ...]]] = {
+    # The webhook (and, later, the staff API): verify, then enqueue. Nothing else.
+    "api_handler": {
+        "inbound_queue": ("sqs:SendMessage",),
+        "inbound_objects": ("s3:PutObject",),  # an item too big for a queue message
+        "secrets": ("ssm:GetParameter",),
+    },
+    "process_inbound": {
+        # Session + processed marker in one BatchGetItem (GetItem when throttled), the catalogue
+        # (Query), the turn's transaction (its Put and Update items), counters, statuses.
+        "table": (
+            "dynamodb:BatchGetItem",
+            "dynamodb:GetItem",
+            "dynamodb:Query",
+            "dynamodb:PutItem",
+            "dynamodb:UpdateItem",
+        ),
+        "index:gsi3": ("dynamodb:Query",),  # the citizen's own tickets (Cek Status)
+        # What Lambda's SQS event source does with the function's role.
+        "inbound_queue": ("sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes"),
+        "media_objects": ("s3:PutObject",),  # evidence copies
+        "inbound_objects": ("s3:GetObject",),  # items the webhook stored instead of queueing
+        "sender_identity": ("ses:SendEmail",),  # urgent alerts by e-mail, via the outbox
+        "secrets": ("ssm:GetParameter",),
+    },
+    "sweep_pending": {
+        "table": ("dynamodb:UpdateItem",),  # claim, mark sent, reschedule
+        "index:gsi1": ("dynamodb:Query",),  # work queues: replies and evidence copies due
+        "media_objects": ("s3:PutObject",),
+        "sender_identity": ("ses:SendEmail",),
+        "secrets": ("ssm:GetParameter",),
+    },
+}
+
+
+def resources(outputs: dict[str, str]) -> dict[str, list[str]]:
+    """Resource name (as used in GRANTS) -> exact ARNs, from the stack outputs."""
+    table = outputs["TableArn"]
+    named: dict[str, list[str]] = {
+        "table": [table],
+        "inbound_queue": [outputs["InboundQueueArn"]],
+        "media_objects": [f"{outputs['MediaBucketArn']}/*"],
+        "inbound_objects": [f"{outputs['MediaBucketArn']}/inbound/*"],
+        "sender_identity": [outputs["SenderIdentityArn"]],
+        "secrets": [outputs["SecretsParameterArn"]],
+    }
+    for index in ("gsi1", "gsi2", "gsi3"):
+        named[f"index:{index}"] = [f"{table}/index/{index}"]
+    if "UserPoolArn" in outputs:  # the staff user pool, once the template declares it
+        named["user_pool"] = [outputs["UserPoolArn"]]
+    return named
+
+
+def log_streams(log_group_arn: str) -> str:
+    """The log streams of one group. CloudFormation's LogGroup Arn ends in ':*' (moto's does not);
+    either way the grant ends in ':*' after the exact group name, so ligat-prod's grant does
+    not reach ligat-prod-process_inbound."""
+    return f"{log_group_arn.removesuffix(':*')}:*"
+
+
+def policy(function: str, outputs: dict[str, str]) -> dict[str, Any]:
+    arns = resources(outputs)
+    statements: list[dict[str, Any]] = [
+        {
+            "Sid": "OwnLogs",
+            "Effect": "Allow",
+            "Action": ["logs:CreateLogStream", "logs:PutLogEvents"],
+            "Resource": [log_streams(outputs[FUNCTIONS[function]])],
+        }
+    ]
+    for resource, actions in GRANTS[function].items():
+        statements.append(
+            {
+                "Sid": "".join(part.capitalize() for part in resource.replace(":", "_").split("_")),
+                "Effect": "Allow",
+                "Action": sorted(actions),
+                "Resource": arns[resource],
+            }
+        )
+    return {"Version": "2012-10-17", "Statement": statements}
+
+
+def policy_file(stage: str, function: str) -> str:
+    return f"policy-{stage}-{function}.json"
