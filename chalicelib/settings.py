@@ -25,6 +25,10 @@ _ENV = {
     "whatsapp_app_secret": "WHATSAPP_APP_SECRET",
     "whatsapp_verify_token": "WHATSAPP_VERIFY_TOKEN",
     "secrets_parameter": "LIGAT_SECRETS_PARAMETER",
+    "user_pool_id": "LIGAT_USER_POOL_ID",
+    "user_pool_client_id": "LIGAT_USER_POOL_CLIENT_ID",
+    "user_pool_region": "LIGAT_USER_POOL_REGION",
+    "user_pool_jwks_url": "LIGAT_USER_POOL_JWKS_URL",
 }
 _SECRETS = ("whatsapp_access_token", "whatsapp_app_secret", "whatsapp_verify_token")
 
@@ -45,6 +49,12 @@ class Settings(BaseModel):
     whatsapp_verify_token: str = ""
     secrets_parameter: str = ""
     graph_timeout_seconds: float = 10.0
+    # Staff sign-in (Cognito). The region defaults to the pool id's prefix ("ap-southeast-3_...");
+    # the JWKS URL defaults to the pool's AWS URL and is overridden only by `make run` (moto).
+    user_pool_id: str = ""
+    user_pool_client_id: str = ""
+    user_pool_region: str = ""
+    user_pool_jwks_url: str = ""
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None) -> Settings:
