@@ -13,13 +13,16 @@ from chalice import Blueprint
 
 from chalicelib.routes.api import ApiError, Call, staff_route
 from chalicelib.staff.roles import Permission
-from chalicelib.staff.schemas import Me, Staff, StaffCreate, StaffList, StaffUpdate
+from chalicelib.staff.schemas import (
+    PASSWORD_RULE,
+    Me,
+    Staff,
+    StaffCreate,
+    StaffList,
+    StaffUpdate,
+)
 
 bp = Blueprint(__name__)
-
-TEMPORARY_PASSWORD_POLICY = (
-    "Kata sandi sementara minimal 12 karakter dengan huruf besar, huruf kecil, dan angka."
-)
 
 
 @staff_route(bp, "/admin/me", "GET", Permission.SELF, "Petugas yang sedang masuk", response=Me)
@@ -100,5 +103,5 @@ def _directory_errors() -> Iterator[None]:
     except StaffConflict as error:
         raise ApiError(409, "conflict", str(error)) from None
     except PasswordRejected:
-        field = {"field": "temporary_password", "message": TEMPORARY_PASSWORD_POLICY}
+        field = {"field": "temporary_password", "message": f"kata sandi harus {PASSWORD_RULE}"}
         raise ApiError(400, "invalid_body", fields=[field]) from None

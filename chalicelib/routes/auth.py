@@ -9,6 +9,7 @@ from chalice import Blueprint
 
 from chalicelib.routes.api import ApiError, Call, public_route
 from chalicelib.staff.schemas import (
+    PASSWORD_RULE,
     Challenge,
     LoginRequest,
     NewPasswordRequest,
@@ -21,7 +22,6 @@ bp = Blueprint(__name__)
 SIGNIN_FAILED = "Email atau kata sandi salah, atau akun tidak aktif."
 SESSION_FAILED = "Sesi masuk tidak berlaku lagi; silakan masuk ulang."
 THROTTLED = "Terlalu banyak percobaan masuk yang gagal. Coba lagi dalam {minutes} menit."
-PASSWORD_POLICY = "Kata sandi minimal 12 karakter dengan huruf besar, huruf kecil, dan angka."
 
 
 @public_route(
@@ -95,5 +95,5 @@ def _sign_in_errors(refused: str) -> Iterator[None]:
             headers={"Retry-After": str(error.retry_after)},
         ) from None
     except PasswordRejected:
-        field = {"field": "new_password", "message": PASSWORD_POLICY}
+        field = {"field": "new_password", "message": f"kata sandi harus {PASSWORD_RULE}"}
         raise ApiError(400, "invalid_body", fields=[field]) from None

@@ -141,9 +141,15 @@ def verifier(settings: Settings) -> TokenVerifier:
     """One verifier (and JWKS cache) per container."""
     global _verifier
     with _verifier_lock:
-        if _verifier is None or (_verifier.issuer, _verifier.client_id) != (
-            issuer(settings),
-            settings.user_pool_client_id,
+        wanted = (issuer(settings), settings.user_pool_client_id, jwks_url(settings))
+        if (
+            _verifier is None
+            or (
+                _verifier.issuer,
+                _verifier.client_id,
+                _verifier.jwks.url,
+            )
+            != wanted
         ):
             _verifier = TokenVerifier(
                 issuer(settings), settings.user_pool_client_id, Jwks(jwks_url(settings))

@@ -15,6 +15,11 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstra
 from chalicelib.staff.model import StaffMember
 from chalicelib.staff.roles import Role
 
+# The user pool's password policy (infra/template.yaml UserPool Policies.PasswordPolicy; a test
+# keeps the two in step), checked here so staff get the reason in Indonesian before Cognito.
+PASSWORD_MIN_LENGTH = 12
+PASSWORD_RULE = "minimal 12 karakter, dengan huruf besar, huruf kecil, dan angka"
+
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 _WHATSAPP = re.compile(r"^[1-9][0-9]{7,14}$")
 
@@ -23,6 +28,17 @@ def _email(value: str) -> str:
     value = value.strip().lower()
     if not _EMAIL.match(value):
         raise ValueError("alamat email tidak valid")
+    return value
+
+
+def _new_password(value: str) -> str:
+    if not (
+        len(value) >= PASSWORD_MIN_LENGTH
+        and re.search(r"[a-z]", value)
+        and re.search(r"[A-Z]", value)
+        and re.search(r"[0-9]", value)
+    ):
+        raise ValueError(f"kata sandi harus {PASSWORD_RULE}")
     return value
 
 
@@ -50,6 +66,7 @@ def _whatsapp(value: str) -> str:
 
 Email = Annotated[str, StringConstraints(max_length=254), AfterValidator(_email)]
 Password = Annotated[str, StringConstraints(min_length=1, max_length=256)]
+NewPassword = Annotated[Password, AfterValidator(_new_password)]
 Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
 KecamatanCodes = Annotated[list[str], Field(max_length=50), AfterValidator(_kecamatan)]
 WhatsApp = Annotated[str, StringConstraints(max_length=32), AfterValidator(_whatsapp)]
@@ -69,7 +86,7 @@ class LoginRequest(Body):
 class NewPasswordRequest(Body):
     email: Email
     session: Annotated[str, StringConstraints(min_length=20, max_length=2048)]  # Cognito's limits
-    new_password: Password
+    new_password: NewPassword
 
 
 class RefreshRequest(Body):
@@ -93,7 +110,7 @@ class StaffCreate(Body):
     name: Name
     role: Role
     kecamatan: KecamatanCodes = []
-    temporary_password: Password
+    temporary_password: NewPassword
     rekap_recipient: bool = False
     duty_officer: bool = False
     whatsapp: WhatsApp = ""
