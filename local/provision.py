@@ -119,3 +119,16 @@ def sign_in_environment(outputs: dict[str, str], aws_endpoint: str = "") -> dict
         jwks = f"{aws_endpoint}/{outputs['UserPoolId']}/.well-known/jwks.json"
         env["LIGAT_USER_POOL_JWKS_URL"] = jwks
     return env
+
+
+def staff_sign_in(
+    session: Any, outputs: dict[str, str], aws_endpoint: str, email: str, password: str
+) -> dict[str, str]:
+    """`make run`'s admin account (permanent password) and the sign-in environment variables."""
+    from chalicelib.staff.directory import StaffDirectory
+    from chalicelib.store.staff import StaffStore
+
+    store = StaffStore(session.client("dynamodb"), outputs["TableName"])
+    directory = StaffDirectory(session.client("cognito-idp"), outputs["UserPoolId"], store)
+    directory.ensure_admin(email, "Admin LIGAT", password)
+    return sign_in_environment(outputs, aws_endpoint)
