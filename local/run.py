@@ -267,7 +267,7 @@ def print_banner(
         "  Staff sign-in (admin account, Cognito on the embedded AWS):",
         f"    LIGAT_ADMIN_EMAIL      = {env['LIGAT_ADMIN_EMAIL']}",
         f"    LIGAT_ADMIN_PASSWORD   = {env['LIGAT_ADMIN_PASSWORD']}",
-        f"    POST http://127.0.0.1:{api}/auth/login  {{\"email\", \"password\"}} -> access_token;",
+        f'    POST http://127.0.0.1:{api}/auth/login  {{"email", "password"}} -> access_token;',
         "    then `Authorization: Bearer <access_token>` on /admin/... (e.g. GET /admin/me)",
         "",
         "READY",
