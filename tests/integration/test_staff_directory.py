@@ -200,3 +200,14 @@ def test_two_admins_saving_the_same_member_do_not_overwrite_each_other(api, admi
 def test_created_accounts_use_the_password_given(api, admin):
     account = api.add(Role.PIMPINAN)
     assert api.login(account["email"], PASSWORD)["access_token"]
+
+
+def test_ops_create_a_deployed_stage_first_admin_from_the_command_line(api, capsys):
+    from chalicelib.staff.__main__ import main
+
+    assert main(["pertama@dinsos.test", "Admin Pertama"], password="Sementara-2026") == 0
+    assert "pertama@dinsos.test" in capsys.readouterr().out
+    login = api.post("/auth/login", {"email": "pertama@dinsos.test", "password": "Sementara-2026"})
+    assert body(login)["challenge"] == "NEW_PASSWORD_REQUIRED"
+    assert main(["pertama@dinsos.test", "Lagi"], password="Sementara-2026") == 1
+    assert main(["kedua@dinsos.test", "Lemah"], password="lemah") == 2
