@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 from chalicelib.staff.model import StaffMember
 from chalicelib.staff.roles import Role
@@ -28,6 +28,13 @@ def _email(value: str) -> str:
     value = value.strip().lower()
     if not _EMAIL.match(value):
         raise ValueError("alamat email tidak valid")
+    return value
+
+
+def _name(value: str) -> str:
+    value = " ".join(value.split())
+    if not value:
+        raise ValueError("nama wajib diisi")
     return value
 
 
@@ -64,12 +71,13 @@ def _whatsapp(value: str) -> str:
     return digits
 
 
-Email = Annotated[str, StringConstraints(max_length=254), AfterValidator(_email)]
-Password = Annotated[str, StringConstraints(min_length=1, max_length=256)]
+# Field constraints rather than StringConstraints: pydantic.types would add to the cold import.
+Email = Annotated[str, Field(max_length=254), AfterValidator(_email)]
+Password = Annotated[str, Field(min_length=1, max_length=256)]
 NewPassword = Annotated[Password, AfterValidator(_new_password)]
-Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
+Name = Annotated[str, Field(max_length=100), AfterValidator(_name)]
 KecamatanCodes = Annotated[list[str], Field(max_length=50), AfterValidator(_kecamatan)]
-WhatsApp = Annotated[str, StringConstraints(max_length=32), AfterValidator(_whatsapp)]
+WhatsApp = Annotated[str, Field(max_length=32), AfterValidator(_whatsapp)]
 
 
 class Body(BaseModel):
@@ -85,12 +93,12 @@ class LoginRequest(Body):
 
 class NewPasswordRequest(Body):
     email: Email
-    session: Annotated[str, StringConstraints(min_length=20, max_length=2048)]  # Cognito's limits
+    session: Annotated[str, Field(min_length=20, max_length=2048)]  # Cognito's limits
     new_password: NewPassword
 
 
 class RefreshRequest(Body):
-    refresh_token: Annotated[str, StringConstraints(min_length=1, max_length=8192)]
+    refresh_token: Annotated[str, Field(min_length=1, max_length=8192)]
 
 
 class Tokens(Body):
