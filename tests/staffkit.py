@@ -32,7 +32,7 @@ class StaffApi:
         self, role: Role, email: str | None = None, kecamatan: tuple[str, ...] = ()
     ) -> dict[str, str]:
         """A staff member with a permanent password; returns {id, email}."""
-        email = email or f"{role.value}-{len(self.services.directory.list())}@dinsos.test"
+        email = email or f"{role.value}-{len(self.services.directory.members())}@dinsos.test"
         member = self.services.directory.create(
             "test",
             StaffCreate(

@@ -51,7 +51,7 @@ def openapi(call: Call) -> dict[str, object]:
 def list_staff(call: Call) -> StaffList:
     from chalicelib.staff.services import staff_services
 
-    members = staff_services().directory.list()
+    members = staff_services().directory.members()
     return StaffList(staff=[Staff.of(member) for member in members])
 
 

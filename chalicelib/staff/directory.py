@@ -44,8 +44,16 @@ class StaffDirectory:
     store: StaffStore
     now: Callable[[], datetime] = clock.now
 
-    def list(self) -> list[StaffMember]:
+    def members(self) -> list[StaffMember]:
         return sorted(self.store.all(), key=lambda m: (m.name.casefold(), m.email))
+
+    def rekap_recipients(self) -> list[StaffMember]:
+        """Active staff who receive the daily rekap e-mail."""
+        return [m for m in self.members() if m.active and m.rekap_recipient]
+
+    def duty_officers(self) -> list[StaffMember]:
+        """Active staff alerted at once about urgent tickets (e-mail, and WhatsApp if set)."""
+        return [m for m in self.members() if m.active and m.duty_officer]
 
     def get(self, staff_id: str) -> StaffMember:
         member = self.store.get(staff_id)

@@ -96,6 +96,31 @@ def test_patch_changes_only_what_is_sent_and_keeps_cognito_in_step(api, admin, s
     assert cognito.admin_get_user(UserPoolId=pool, Username=member["id"])["Enabled"] is True
 
 
+def test_rekap_recipients_and_duty_officers_are_the_active_members_marked_so(api, admin):
+    rina = body(api.post("/admin/staff", new_asesor(), admin["token"]))
+    budi = body(
+        api.post(
+            "/admin/staff",
+            new_asesor(email="budi@dinsos.test", name="Budi", rekap_recipient=True),
+            admin["token"],
+        )
+    )
+    api.patch(
+        f"/admin/staff/{rina['id']}",
+        {"duty_officer": True, "rekap_recipient": True, "whatsapp": "081200000001"},
+        admin["token"],
+    )
+    directory = api.services.directory
+    assert [m.email for m in directory.rekap_recipients()] == [budi["email"], rina["email"]]
+    assert [(m.email, m.whatsapp) for m in directory.duty_officers()] == [
+        (rina["email"], "6281200000001")
+    ]
+
+    api.patch(f"/admin/staff/{rina['id']}", {"active": False}, admin["token"])
+    assert directory.duty_officers() == []
+    assert [m.email for m in directory.rekap_recipients()] == [budi["email"]]
+
+
 def test_every_change_is_in_the_audit_log_with_who_and_when(api, admin, stack):
     member = body(api.post("/admin/staff", new_asesor(), admin["token"]))
     api.patch(f"/admin/staff/{member['id']}", {"duty_officer": True}, admin["token"])
