@@ -52,6 +52,13 @@ class PasswordRejected(Exception):
 
 
 @dataclass
+class _Throttle:
+    subject: str  # e-mail and source address
+    window: int  # start of the window, Unix seconds
+    failures: int = 0
+
+
+@dataclass
 class SignIn:
     cognito: Any  # boto3 cognito-idp client
     client_id: str
@@ -111,15 +118,16 @@ class SignIn:
 
     # -- throttle -------------------------------------------------------------------------
 
-    def _throttle(self, email: str, source: str) -> tuple[str, int]:
-        subject, window = f"{email}|{source}", self._window()
-        if self.store.failures(subject, window) >= self.max_failures:
+    def _throttle(self, email: str, source: str) -> _Throttle:
+        throttle = _Throttle(f"{email}|{source}", self._window())
+        throttle.failures = self.store.failures(throttle.subject, throttle.window)
+        if throttle.failures >= self.max_failures:
             log.warning("signin_throttled")
-            raise TooManyAttempts(self._retry_after(window))
-        return subject, window
+            raise TooManyAttempts(self._retry_after(throttle.window))
+        return throttle
 
     def _failed(
-        self, error: ClientError | ParamValidationError, throttle: tuple[str, int] | None
+        self, error: ClientError | ParamValidationError, throttle: _Throttle | None
     ) -> Exception:
         code = _code(error)
         if code == "TooManyRequestsException":
@@ -127,14 +135,14 @@ class SignIn:
         if code not in _REFUSED:
             raise error
         if throttle is not None:
-            subject, window = throttle
-            expires_at = window + 2 * self.window_seconds
-            self.store.add_failure(subject, window, expires_at)
+            expires_at = throttle.window + 2 * self.window_seconds
+            self.store.add_failure(throttle.subject, throttle.window, expires_at)
         log.info("signin_refused", extra={"reason": code})
         return SignInFailed()
 
-    def _succeeded(self, throttle: tuple[str, int]) -> None:
-        self.store.clear_failures(*throttle)
+    def _succeeded(self, throttle: _Throttle) -> None:
+        if throttle.failures:
+            self.store.clear_failures(throttle.subject, throttle.window)
 
     def _window(self) -> int:
         now = int(self.clock())

@@ -115,7 +115,14 @@ class StaffStore:
         return int(response["Attributes"]["failures"]["N"])
 
     def clear_failures(self, subject: str, window: int) -> None:
-        self._db.delete_item(TableName=self._table, Key=_key(_throttle_pk(subject), str(window)))
+        """Back to zero (an update, not a delete: the item keeps its TTL, and the Lambda's
+        policy needs no DeleteItem)."""
+        self._db.update_item(
+            TableName=self._table,
+            Key=_key(_throttle_pk(subject), str(window)),
+            UpdateExpression="SET failures = :zero",
+            ExpressionAttributeValues={":zero": {"N": "0"}},
+        )
 
 
 def _key(pk: str, sk: str) -> dict[str, Any]:

@@ -173,3 +173,19 @@ def test_a_body_that_is_not_json_gets_400(api):
     response = api.post("/auth/login", b"{not json")
     assert response.status_code == 400
     assert body(response)["error"] == "invalid_json"
+
+
+def test_a_throttled_account_signs_in_again_once_the_window_has_passed(api, monkeypatch):
+    import time
+
+    account = api.add(Role.ADMIN)
+    for _ in range(6):
+        api.post("/auth/login", {"email": account["email"], "password": "Salah-Sandi-2026"})
+    assert (
+        api.post("/auth/login", {"email": account["email"], "password": PASSWORD}).status_code
+        == 429
+    )
+
+    later = time.time() + api.services.signin.window_seconds
+    monkeypatch.setattr(api.services.signin, "clock", lambda: later)
+    assert api.login(account["email"])["access_token"]
