@@ -16,6 +16,24 @@ def api(stack, monkeypatch, tmp_path):
     yield from open_staff_api(stack, monkeypatch, tmp_path)
 
 
+def test_the_template_pool_client_and_groups_are_provisioned_into_moto(stack):
+    cognito = boto3.client("cognito-idp")
+    pool_id, client_id = stack.outputs["UserPoolId"], stack.outputs["UserPoolClientId"]
+    pool = cognito.describe_user_pool(UserPoolId=pool_id)["UserPool"]
+    assert pool["Name"] == "ligat-test-staff"
+    assert stack.outputs["UserPoolArn"] == pool["Arn"]
+    assert pool["Policies"]["PasswordPolicy"]["MinimumLength"] == 12
+    client = cognito.describe_user_pool_client(UserPoolId=pool_id, ClientId=client_id)
+    client = client["UserPoolClient"]
+    assert set(client["ExplicitAuthFlows"]) == {
+        "ALLOW_USER_PASSWORD_AUTH",
+        "ALLOW_REFRESH_TOKEN_AUTH",
+    }
+    assert "ClientSecret" not in client
+    groups = cognito.list_groups(UserPoolId=pool_id)["Groups"]
+    assert {g["GroupName"] for g in groups} == {role.value for role in Role}
+
+
 def test_first_sign_in_with_a_temporary_password_asks_for_a_new_one(api):
     api.services.directory.create(
         "test",
