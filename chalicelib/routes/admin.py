@@ -94,7 +94,8 @@ def update_staff(call: Call) -> Staff:
 
 @contextmanager
 def _directory_errors() -> Iterator[None]:
-    from chalicelib.staff.directory import PasswordRejected, StaffConflict, StaffNotFound
+    from chalicelib.staff.directory import StaffConflict, StaffNotFound
+    from chalicelib.staff.model import PasswordRejected
 
     try:
         yield

@@ -80,7 +80,8 @@ def refresh(call: Call) -> Tokens:
 @contextmanager
 def _sign_in_errors(refused: str) -> Iterator[None]:
     """Sign-in failures as API answers."""
-    from chalicelib.staff.signin import PasswordRejected, SignInFailed, TooManyAttempts
+    from chalicelib.staff.model import PasswordRejected
+    from chalicelib.staff.signin import SignInFailed, TooManyAttempts
 
     try:
         yield

@@ -15,7 +15,7 @@ from botocore.exceptions import ClientError
 
 from chalicelib import clock
 from chalicelib.logs import get_logger
-from chalicelib.staff.model import StaffMember
+from chalicelib.staff.model import PasswordRejected, StaffMember
 from chalicelib.staff.roles import Principal, Role
 from chalicelib.staff.schemas import StaffCreate, StaffUpdate
 from chalicelib.store import audit
@@ -31,10 +31,6 @@ class StaffNotFound(Exception):
 class StaffConflict(Exception):
     """409: the e-mail is taken, the member changed meanwhile, or an admin would lock themselves
     out. The message is for staff (Indonesian)."""
-
-
-class PasswordRejected(Exception):
-    """The temporary password does not meet the pool's password policy (400)."""
 
 
 @dataclass

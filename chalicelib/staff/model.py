@@ -7,6 +7,10 @@ from dataclasses import dataclass
 from chalicelib.staff.roles import Principal, Role
 
 
+class PasswordRejected(Exception):
+    """A new or temporary password that the user pool's password policy refuses (400)."""
+
+
 @dataclass(frozen=True)
 class StaffMember:
     id: str  # the Cognito user's sub

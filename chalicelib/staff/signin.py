@@ -16,6 +16,7 @@ from typing import Any
 from botocore.exceptions import ClientError, ParamValidationError
 
 from chalicelib.logs import get_logger
+from chalicelib.staff.model import PasswordRejected
 from chalicelib.staff.schemas import Challenge, Tokens
 from chalicelib.store.staff import StaffStore
 
@@ -45,10 +46,6 @@ class TooManyAttempts(Exception):
     def __init__(self, retry_after: int) -> None:
         super().__init__(retry_after)
         self.retry_after = retry_after
-
-
-class PasswordRejected(Exception):
-    """The new password does not meet the pool's password policy (400 on `new_password`)."""
 
 
 @dataclass
