@@ -32,6 +32,10 @@ _ENV = {
     "whatsapp_verify_token": "WHATSAPP_VERIFY_TOKEN",
     "whatsapp_media_origins": "WHATSAPP_MEDIA_ORIGINS",
     "secrets_parameter": "LIGAT_SECRETS_PARAMETER",
+    "user_pool_id": "LIGAT_USER_POOL_ID",
+    "user_pool_client_id": "LIGAT_USER_POOL_CLIENT_ID",
+    "user_pool_region": "LIGAT_USER_POOL_REGION",
+    "user_pool_jwks_url": "LIGAT_USER_POOL_JWKS_URL",
 }
 SECRETS = ("whatsapp_access_token", "whatsapp_app_secret", "whatsapp_verify_token")
 # Stages that face Meta: an unsigned webhook or a missing token there is a misconfiguration to
@@ -66,6 +70,12 @@ class Settings(BaseModel):
     # status webhooks), so a short wait costs nothing and keeps other citizens moving.
     graph_timeout_seconds: float = 6.0
     in_lambda: bool = False
+    # Staff sign-in (Cognito). The region defaults to the pool id's prefix ("ap-southeast-3_...");
+    # the JWKS URL defaults to the pool's AWS URL and is overridden only by `make run` (moto).
+    user_pool_id: str = ""
+    user_pool_client_id: str = ""
+    user_pool_region: str = ""
+    user_pool_jwks_url: str = ""
 
     @property
     def media_origins(self) -> tuple[str, ...]:

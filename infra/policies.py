@@ -24,11 +24,26 @@ FUNCTIONS = {
 
 # function -> resource (see `resources`) -> actions
 GRANTS: dict[str, dict[str, tuple[str, ...]]] = {
-    # The webhook (and, later, the staff API): verify, then enqueue. Nothing else.
+    # The webhook (verify, then enqueue) and the staff API.
     "api_handler": {
         "inbound_queue": ("sqs:SendMessage",),
         "inbound_objects": ("s3:PutObject",),  # an item too big for a queue message
         "secrets": ("ssm:GetParameter",),
+        # The staff API: the directory (read, write with its audit item in one transaction),
+        # the sign-in throttle counter, the directory listing on gsi1.
+        "table": ("dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem"),
+        "index:gsi1": ("dynamodb:Query",),
+        # Staff accounts; signing in itself (InitiateAuth, ...) needs no IAM permission.
+        "user_pool": (
+            "cognito-idp:AdminCreateUser",
+            "cognito-idp:AdminDeleteUser",
+            "cognito-idp:AdminAddUserToGroup",
+            "cognito-idp:AdminRemoveUserFromGroup",
+            "cognito-idp:AdminUpdateUserAttributes",
+            "cognito-idp:AdminDisableUser",
+            "cognito-idp:AdminEnableUser",
+            "cognito-idp:AdminUserGlobalSignOut",
+        ),
     },
     "process_inbound": {
         # Session + processed marker in one BatchGetItem (GetItem when throttled), the catalogue

@@ -27,7 +27,12 @@ OUTPUT_ENV = {
     "InboundQueueName": "LIGAT_INBOUND_QUEUE_NAME",
     "MediaBucketName": "LIGAT_MEDIA_BUCKET",
     "SenderEmail": "LIGAT_SENDER_EMAIL",
+    "UserPoolId": "LIGAT_USER_POOL_ID",
+    "UserPoolClientId": "LIGAT_USER_POOL_CLIENT_ID",
 }
+# Outputs moto's CloudFormation leaves out (it skips every Cognito resource; local/provision.py
+# creates the pool and fills them in). AWS always has them.
+MOTO_MISSING = frozenset({"UserPoolId", "UserPoolClientId"})
 # Never in a function's environment (SPEC §5: from SSM in AWS).
 SECRET_VARIABLES = ("WHATSAPP_ACCESS_TOKEN", "WHATSAPP_APP_SECRET", "WHATSAPP_VERIFY_TOKEN")
 
@@ -49,10 +54,18 @@ def stage_config(
     stage: str,
     chalice_dir: Path = CHALICE,
     graph_url: str = GRAPH_API_URL,
+    known: dict[str, str] | None = None,
 ) -> dict[str, str]:
-    """Record the stage in `chalice_dir`; returns the functions' environment."""
+    """Record the stage in `chalice_dir`; returns the functions' environment. `known` outputs
+    take precedence over the stack's: local/provision.py's, which fill in what moto's
+    CloudFormation leaves out or unresolved (the Cognito pool)."""
     outputs, parameters = describe(cloudformation, stage)
-    environment = {env: outputs[key] for key, env in OUTPUT_ENV.items()}
+    outputs = {**outputs, **(known or {})}
+    environment = {
+        env: outputs[key]
+        for key, env in OUTPUT_ENV.items()
+        if key in outputs or key not in MOTO_MISSING
+    }
     environment.update(
         {
             "LIGAT_STAGE": stage,

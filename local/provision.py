@@ -1,8 +1,8 @@
 """Provision infra/template.yaml into an AWS endpoint (moto in tests and `make run`).
 
-Moto's CloudFormation skips a few properties and types (TTL, SES identities, alarms); the parts
-the app relies on are applied from the same template afterwards, so the template stays the one
-source of truth.
+Moto's CloudFormation skips a few properties and types (TTL, SES identities, alarms, every
+AWS::Cognito::* resource); the parts the app relies on are applied from the same template
+afterwards, so the template stays the one source of truth.
 """
 
 from __future__ import annotations
@@ -50,6 +50,7 @@ def provision(session: Any, stage: str = "local", stack_name: str | None = None)
     stack = cloudformation.describe_stacks(StackName=stack_name)["Stacks"][0]
     outputs = {o["OutputKey"]: o["OutputValue"] for o in stack.get("Outputs", [])}
     _apply_moto_gaps(session, outputs)
+    outputs.update(_apply_cognito(session, stage))
     return outputs
 
 
@@ -72,5 +73,56 @@ def _apply_moto_gaps(session: Any, outputs: dict[str, str]) -> None:
     session.client("ses").verify_email_identity(EmailAddress=outputs["SenderEmail"])
 
 
+def _apply_cognito(session: Any, stage: str) -> dict[str, str]:
+    """The user pool, its app client and groups, created through cognito-idp from the template's
+    own properties (the CloudFormation names, but for PoolName, are the API's)."""
+    resources = load_template()["Resources"]
+    of_type = {
+        kind: [r["Properties"] for r in resources.values() if r["Type"] == f"AWS::Cognito::{kind}"]
+        for kind in ("UserPool", "UserPoolClient", "UserPoolGroup")
+    }
+    cognito = session.client("cognito-idp")
+    [pool] = of_type["UserPool"]
+    name = _sub(pool["UserPoolName"], stage)
+    pool = {key: value for key, value in pool.items() if key != "UserPoolName"}
+    created = cognito.create_user_pool(PoolName=name, **pool)["UserPool"]
+    pool_id = created["Id"]
+    [client] = of_type["UserPoolClient"]
+    client = {**client, "UserPoolId": pool_id, "ClientName": _sub(client["ClientName"], stage)}
+    client_id = cognito.create_user_pool_client(**client)["UserPoolClient"]["ClientId"]
+    for group in of_type["UserPoolGroup"]:
+        cognito.create_group(**{**group, "UserPoolId": pool_id})
+    return {"UserPoolId": pool_id, "UserPoolClientId": client_id, "UserPoolArn": created["Arn"]}
+
+
+def _sub(value: Any, stage: str) -> str:
+    """A `!Sub` of the Stage parameter (the only one the Cognito resources use)."""
+    text = value["Sub"] if isinstance(value, dict) else value
+    return str(text).replace("${Stage}", stage)
+
+
 def app_environment(outputs: dict[str, str]) -> dict[str, str]:
     return {env: outputs[key] for key, env in OUTPUT_ENV.items() if key in outputs}
+
+
+def sign_in_environment(outputs: dict[str, str], aws_endpoint: str = "") -> dict[str, str]:
+    """The staff sign-in variables (stack outputs, see app_environment); with a moto server
+    endpoint, the URL of its copy of the pool's JWKS."""
+    env = {k: v for k, v in app_environment(outputs).items() if "USER_POOL" in k}
+    if aws_endpoint:
+        jwks = f"{aws_endpoint}/{outputs['UserPoolId']}/.well-known/jwks.json"
+        env["LIGAT_USER_POOL_JWKS_URL"] = jwks
+    return env
+
+
+def staff_sign_in(
+    session: Any, outputs: dict[str, str], aws_endpoint: str, email: str, password: str
+) -> dict[str, str]:
+    """`make run`'s admin account (permanent password) and the sign-in environment variables."""
+    from chalicelib.staff.directory import StaffDirectory
+    from chalicelib.store.staff import StaffStore
+
+    store = StaffStore(session.client("dynamodb"), outputs["TableName"])
+    directory = StaffDirectory(session.client("cognito-idp"), outputs["UserPoolId"], store)
+    directory.ensure_admin(email, "Admin LIGAT", password)
+    return sign_in_environment(outputs, aws_endpoint)

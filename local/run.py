@@ -32,6 +32,8 @@ DEFAULTS = {
     "WHATSAPP_ACCESS_TOKEN": "local-access-token",
     "WHATSAPP_APP_SECRET": "local-app-secret",
     "WHATSAPP_VERIFY_TOKEN": "local-verify-token",
+    "LIGAT_ADMIN_EMAIL": "admin@ligat.local",
+    "LIGAT_ADMIN_PASSWORD": "Ligat-Admin-2026",
 }
 AWS_ENV = {
     "AWS_ACCESS_KEY_ID": "local",
@@ -248,10 +250,12 @@ def main() -> int:
 
     import boto3
 
-    from local.provision import app_environment, provision
+    from local.provision import app_environment, provision, staff_sign_in
 
     outputs = provision(boto3, stage="local")
     os.environ.update({**env, **app_environment(outputs)})
+    admin = (env["LIGAT_ADMIN_EMAIL"], env["LIGAT_ADMIN_PASSWORD"])
+    os.environ.update(staff_sign_in(boto3, outputs, endpoint, *admin))
 
     from chalicelib.catalogue.seed import seed_catalogue
 
@@ -333,6 +337,12 @@ def print_banner(
         f"    WHATSAPP_APP_SECRET    = {env['WHATSAPP_APP_SECRET']}",
         f"    WHATSAPP_VERIFY_TOKEN  = {env['WHATSAPP_VERIFY_TOKEN']}",
         f"    WHATSAPP_ACCESS_TOKEN  = {env['WHATSAPP_ACCESS_TOKEN']}",
+        "",
+        "  Staff sign-in (admin account, Cognito on the embedded AWS):",
+        f"    LIGAT_ADMIN_EMAIL      = {env['LIGAT_ADMIN_EMAIL']}",
+        f"    LIGAT_ADMIN_PASSWORD   = {env['LIGAT_ADMIN_PASSWORD']}",
+        f'    POST http://127.0.0.1:{api}/auth/login  {{"email", "password"}} -> access_token;',
+        "    then `Authorization: Bearer <access_token>` on /admin/... (e.g. GET /admin/me)",
         "",
         "READY",
     ]

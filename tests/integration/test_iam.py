@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import fnmatch
 import json
+import os
 import shutil
 from collections import defaultdict
 from collections.abc import Iterator
@@ -29,6 +30,7 @@ from infra.stage_config import CHALICE, stage_config
 from local.provision import app_environment
 from tests import payloads as wa
 from tests.conftest import ACCESS_TOKEN, APP_SECRET, VERIFY_TOKEN
+from tests.staffkit import PASSWORD
 
 REGION, ACCOUNT = "ap-southeast-3", "123456789012"
 JPEG = b"\xff\xd8\xff\xe0" + b"photo-of-the-flood" * 50
@@ -166,7 +168,7 @@ def deployed(aws, fake_graph, monkeypatch, tmp_path: Path):
 
     chalice_dir = tmp_path / ".chalice"
     shutil.copytree(CHALICE, chalice_dir, ignore=shutil.ignore_patterns("deploy*"))
-    stage_config(boto3.client("cloudformation"), "test", chalice_dir)
+    stage_config(boto3.client("cloudformation"), "test", chalice_dir, known=aws)
     policies = {
         f: json.loads((chalice_dir / f"policy-test-{f}.json").read_text()) for f in FUNCTIONS
     }
@@ -255,7 +257,9 @@ def _make_due(aws: dict[str, str]) -> int:
     return len(waiting)
 
 
-def test_every_aws_call_of_every_function_is_allowed_by_its_own_policy(aws, fake_graph, deployed):
+def test_every_aws_call_of_every_function_is_allowed_by_its_own_policy(
+    aws, fake_graph, deployed, tmp_path
+):
     recorder, policies = deployed
     fake_graph.state.media["880001"] = (JPEG, "image/jpeg")
     fake_graph.state.media["880002"] = (JPEG, "image/jpeg")
@@ -294,6 +298,8 @@ def test_every_aws_call_of_every_function_is_allowed_by_its_own_policy(aws, fake
         app.sweep()
         assert _ses_sent() == 2 and _stored_photos(aws) == 2
 
+        staff_console_session(client, recorder, tmp_path)
+
     assert set(recorder.calls) == set(FUNCTIONS)
     for function, calls in recorder.calls.items():
         refused = sorted(c for c in calls if not allowed(policies[function], *c))
@@ -306,6 +312,7 @@ def test_every_aws_call_of_every_function_is_allowed_by_its_own_policy(aws, fake
             for resource, actions in grants.items()
             for action in actions
             if action not in EVENT_SOURCE.get(function, ())
+            and (function, action) not in FAILURE_PATHS
             and not any(
                 called == action and fnmatch.fnmatchcase(target, arn)
                 for arn in arns[resource]
@@ -313,6 +320,55 @@ def test_every_aws_call_of_every_function_is_allowed_by_its_own_policy(aws, fake
             )
         ]
         assert not unused, f"{function} is granted what it never uses: {unused}"
+
+
+# Grants used only when something else failed half-way (checked by reading the code, not run).
+FAILURE_PATHS = {
+    # chalicelib/staff/directory.py: a Cognito user whose directory write failed is removed.
+    ("api_handler", "cognito-idp:AdminDeleteUser"),
+}
+
+
+def staff_console_session(client: Client, recorder: Recorder, tmp_path: Path) -> None:
+    """An admin signs in (once with a wrong password), reads the directory, adds an asesor,
+    changes the role, disables and enables the account: every call the staff API makes."""
+    from chalicelib.settings import get_settings
+    from chalicelib.staff.services import staff_services
+    from tests.staffkit import moto_jwks_url
+
+    os.environ["LIGAT_USER_POOL_JWKS_URL"] = moto_jwks_url(tmp_path)
+    get_settings.cache_clear()
+    # The first admin, as `python -m chalicelib.staff` creates it (ops' credentials, not a Lambda).
+    staff_services(get_settings()).directory.ensure_admin("admin@dinsos.test", "Admin", PASSWORD)
+
+    def call(method: str, path: str, body: Any = None, token: str = "") -> Any:
+        headers = {"Content-Type": "application/json"}
+        if token:
+            headers["Authorization"] = f"Bearer {token}"
+        raw = json.dumps(body).encode() if body is not None else b""
+        with recorder.running("api_handler"):
+            return client.http.request(method, path, headers=headers, body=raw)
+
+    wrong = {"email": "admin@dinsos.test", "password": "Salah-Sandi-2026"}
+    assert call("POST", "/auth/login", wrong).status_code == 401
+    login = call("POST", "/auth/login", {"email": "admin@dinsos.test", "password": PASSWORD})
+    token = json.loads(login.body)["access_token"]
+    assert call("GET", "/admin/me", token=token).status_code == 200
+    new = {
+        "email": "asesor@dinsos.test",
+        "name": "Petugas Asesor",
+        "role": "asesor",
+        "kecamatan": ["14.04.01"],
+        "temporary_password": "Sementara-Dinsos-2026",
+    }
+    created = call("POST", "/admin/staff", new, token)
+    assert created.status_code == 201, created.body
+    staff_id = json.loads(created.body)["id"]
+    assert call("GET", "/admin/staff", token=token).status_code == 200
+    changes = ({"role": "pimpinan"}, {"name": "Ibu Asesor"}, {"active": False}, {"active": True})
+    for change in changes:
+        response = call("PATCH", f"/admin/staff/{staff_id}", change, token)
+        assert response.status_code == 200, response.body
 
 
 def test_no_grant_is_wider_than_the_exact_resources_of_the_stack(aws, deployed):

@@ -1,0 +1,108 @@
+"""The staff API's own routes: who am I, the staff directory, the API description.
+
+Ticket, conversation, catalogue, audit and rekap routes live in their own modules beside this one
+and are declared the same way (routes/api.py).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from chalice import Blueprint
+
+from chalicelib.routes.api import ApiError, Call, staff_route
+from chalicelib.staff.roles import Permission
+from chalicelib.staff.schemas import (
+    PASSWORD_RULE,
+    Me,
+    Staff,
+    StaffCreate,
+    StaffList,
+    StaffUpdate,
+)
+
+bp = Blueprint(__name__)
+
+
+@staff_route(bp, "/admin/me", "GET", Permission.SELF, "Petugas yang sedang masuk", response=Me)
+def me(call: Call) -> Me:
+    principal = call.staff
+    return Me(
+        id=principal.sub,
+        email=principal.email,
+        name=principal.name,
+        role=principal.role,
+        kecamatan=list(principal.kecamatan),
+        permissions=sorted(principal.spec.permissions),
+    )
+
+
+@staff_route(bp, "/admin/openapi.json", "GET", Permission.SELF, "Deskripsi OpenAPI API ini")
+def openapi(call: Call) -> dict[str, object]:
+    from chalicelib.routes.openapi import document
+
+    return document()
+
+
+@staff_route(
+    bp, "/admin/staff", "GET", Permission.STAFF_DIRECTORY, "Daftar petugas", response=StaffList
+)
+def list_staff(call: Call) -> StaffList:
+    from chalicelib.staff.services import staff_services
+
+    members = staff_services().directory.members()
+    return StaffList(staff=[Staff.of(member) for member in members])
+
+
+@staff_route(
+    bp,
+    "/admin/staff",
+    "POST",
+    Permission.STAFF_DIRECTORY,
+    "Tambah petugas (akun Cognito dengan kata sandi sementara, peran, kecamatan)",
+    body=StaffCreate,
+    response=Staff,
+    status=201,
+    errors=(409,),
+)
+def create_staff(call: Call) -> Staff:
+    from chalicelib.staff.services import staff_services
+
+    with _directory_errors():
+        member = staff_services().directory.create(call.staff.sub, call.body)
+    return Staff.of(member)
+
+
+@staff_route(
+    bp,
+    "/admin/staff/{staff_id}",
+    "PATCH",
+    Permission.STAFF_DIRECTORY,
+    "Ubah peran, kecamatan, status aktif, penerima rekap, petugas piket, nomor WhatsApp",
+    body=StaffUpdate,
+    response=Staff,
+    errors=(404, 409),
+)
+def update_staff(call: Call) -> Staff:
+    from chalicelib.staff.services import staff_services
+
+    with _directory_errors():
+        member = staff_services().directory.update(call.staff, call.params["staff_id"], call.body)
+    return Staff.of(member)
+
+
+@contextmanager
+def _directory_errors() -> Iterator[None]:
+    from chalicelib.staff.directory import StaffConflict, StaffNotFound
+    from chalicelib.staff.model import PasswordRejected
+
+    try:
+        yield
+    except StaffNotFound:
+        raise ApiError(404, "not_found", "Petugas tidak ditemukan.") from None
+    except StaffConflict as error:
+        raise ApiError(409, "conflict", str(error)) from None
+    except PasswordRejected:
+        field = {"field": "temporary_password", "message": f"kata sandi harus {PASSWORD_RULE}"}
+        raise ApiError(400, "invalid_body", fields=[field]) from None
