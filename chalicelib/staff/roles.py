@@ -1,9 +1,11 @@
 """Who may do what: the one declaration of the staff roles (Cognito groups) and their permissions.
 
 Every staff route names one `Permission` (see `chalicelib/routes/api.py`); `ROLES` says which
-roles hold it. Ticket-level limits that depend on the ticket itself (an asesor's kecamatan scope
-and assignments, an anonymous reporter, masked NIK) are declared here as `RoleSpec` fields and
-applied by the ticket service, which receives the signed-in `Principal`.
+roles hold it. Which status moves each role may make is declared with the lifecycle itself, in
+chalicelib/tickets/transitions.py. Ticket-level limits that depend on the ticket itself (an
+asesor's kecamatan scope and assignments, an anonymous reporter, masked NIK) are declared here
+as `RoleSpec` fields and applied by the ticket service, which receives the signed-in
+`Principal`.
 
 Adding a route: pick (or add) a `Permission`, grant it below, name it on the route. The role ×
 route tests are generated from this table and the route registry, so nothing else changes.
@@ -53,8 +55,6 @@ class RoleSpec:
     permissions: frozenset[Permission]
     ticket_scope: TicketScope
     sees_anonymous_reporter: bool  # name, phone, WhatsApp id and NIK of an anonymous reporter
-    # Status moves this role may make, within those SPEC §3 allows; None: any allowed move.
-    moves: frozenset[tuple[str, str]] | None
 
 
 ROLES: dict[Role, RoleSpec] = {
@@ -62,7 +62,6 @@ ROLES: dict[Role, RoleSpec] = {
         permissions=frozenset(Permission),
         ticket_scope="all",
         sees_anonymous_reporter=True,
-        moves=None,
     ),
     Role.ASESOR: RoleSpec(
         permissions=frozenset(
@@ -79,7 +78,6 @@ ROLES: dict[Role, RoleSpec] = {
         ),
         ticket_scope="assigned_or_kecamatan",
         sees_anonymous_reporter=False,
-        moves=frozenset({("diverifikasi", "asesmen"), ("asesmen", "ditindaklanjuti")}),
     ),
     Role.PIMPINAN: RoleSpec(
         permissions=frozenset(
@@ -93,7 +91,6 @@ ROLES: dict[Role, RoleSpec] = {
         ),
         ticket_scope="all",
         sees_anonymous_reporter=False,
-        moves=frozenset(),
     ),
 }
 
@@ -116,10 +113,13 @@ class Principal:
         return permission in self.spec.permissions
 
     def may_move(self, from_status: str, to_status: str) -> bool:
-        """Whether this role may make a status move (the ticket rules decide if it is allowed)."""
-        moves = self.spec.moves
-        return self.may(Permission.TICKETS_TRANSITION) and (
-            moves is None or (from_status, to_status) in moves
+        """Whether this role may make a status move; the moves and their roles are declared
+        once, in the ticket lifecycle table (chalicelib/tickets/transitions.py)."""
+        from chalicelib.tickets.model import Status
+        from chalicelib.tickets.transitions import may_move
+
+        return self.may(Permission.TICKETS_TRANSITION) and may_move(
+            self.role, Status(from_status), Status(to_status)
         )
 
     def sees_unmasked_nik(self) -> bool:

@@ -97,3 +97,25 @@ def _wib(moment: datetime) -> datetime:
 
 def _is_weekday(day: date) -> bool:
     return day.weekday() < _SATURDAY
+
+
+def deadlines_for(
+    received: datetime,
+    urgent: bool,
+    verification_days: int,
+    first_response_days: int,
+    ceiling_days: int,
+    urgent_hours: int,
+    holidays: frozenset[date],
+) -> tuple[datetime, datetime, datetime]:
+    """(verification, first response, final) deadlines of a ticket received at `received`:
+    working days for ordinary tickets, hours for urgent ones; the ceiling in calendar days."""
+    final = received.astimezone(UTC) + timedelta(days=ceiling_days)
+    if urgent:
+        soon = received.astimezone(UTC) + timedelta(hours=urgent_hours)
+        return soon, soon, final
+    return (
+        add_working_days(received, verification_days, holidays),
+        add_working_days(received, first_response_days, holidays),
+        final,
+    )
