@@ -78,10 +78,12 @@ def _process_message(body: dict[str, Any], services: Services) -> None:
         log.info("message_duplicate", extra={"wamid": incoming.wamid})
         return
     session = _session(stored.state)
-    turn = services.converse(session, incoming, now)
-    if "tickets" in turn.needs:  # the step asked for the citizen's own tickets
-        tickets = tuple(ticket_view(t) for t in store.citizen_tickets(incoming.citizen))
-        turn = services.converse(session, incoming, now, tickets)
+    turn = services.converse(
+        session,
+        incoming,
+        now,
+        lambda: [ticket_view(t) for t in store.citizen_tickets(incoming.citizen)],
+    )
     commit = TurnCommit(
         wamid=incoming.wamid,
         citizen=incoming.citizen,

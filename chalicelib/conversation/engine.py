@@ -1,22 +1,23 @@
 """The conversation engine: (session, incoming message, knowledge) -> turn. Pure: no I/O.
 
-`respond` is the one entry point. It applies what holds everywhere (flood limit, idle expiry,
-the commands menu/batal/kembali/bantuan), then hands the message to the step the citizen is in:
-browsing information (this module) or filing a report or request (`report.py`).
+`run_turn` is the one entry point for callers (processor, tests, benchmarks): it runs
+`respond` and, when a step asks for the citizen's own tickets, loads them and runs it again.
+`respond` applies what holds everywhere (flood limit, idle expiry, the commands
+menu/batal/kembali/bantuan), then hands the message to the step the citizen is in: browsing
+information (this module), filing a report or request (`filing/`), or their status
+(`status.py`).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable
+from dataclasses import replace
 from datetime import datetime, timedelta
-from typing import Any
 
-from chalicelib.catalogue.office import Office
-from chalicelib.catalogue.regions import Regions
-from chalicelib.catalogue.services import Catalogue
+from chalicelib.conversation import filing
 from chalicelib.conversation import messages as m
-from chalicelib.conversation import report
-from chalicelib.conversation.intent import Intent, Router
+from chalicelib.conversation.intent import Intent
+from chalicelib.conversation.knowledge import Knowledge
 from chalicelib.conversation.model import (
     CountInformation,
     Incoming,
@@ -25,6 +26,7 @@ from chalicelib.conversation.model import (
     TicketView,
     Turn,
 )
+from chalicelib.conversation.status import status
 from chalicelib.whatsapp.outbound import OutboundMessage
 
 SESSION_IDLE = timedelta(minutes=30)
@@ -35,21 +37,21 @@ STRICT_COMMANDS = frozenset(
 )
 
 
-@dataclass(frozen=True)
-class Knowledge:
-    """Everything the engine reads besides the message: copy, catalogue, office, clock.
+__all__ = ["Knowledge", "respond", "run_turn"]
 
-    `tickets` is the citizen's own tickets, loaded only when a step asks for them (see
-    `Turn.needs`), so most messages cost no extra read.
-    """
 
-    copy: dict[str, Any]
-    catalogue: Catalogue
-    office: Office
-    router: Router
-    regions: Regions
-    now: datetime
-    tickets: tuple[TicketView, ...] | None = None
+def run_turn(
+    session: Session | None,
+    incoming: Incoming,
+    kb: Knowledge,
+    load_tickets: Callable[[], Iterable[TicketView]],
+) -> Turn:
+    """One message, answered: the engine, and again with the citizen's own tickets when a
+    step needs them (most messages need none, so they cost no read)."""
+    turn = respond(session, incoming, kb)
+    if "tickets" in turn.needs and kb.tickets is None:
+        turn = respond(session, incoming, replace(kb, tickets=tuple(load_tickets())))
+    return turn
 
 
 def respond(session: Session | None, incoming: Incoming, kb: Knowledge) -> Turn:
@@ -64,7 +66,7 @@ def respond(session: Session | None, incoming: Incoming, kb: Knowledge) -> Turn:
     notice: list[OutboundMessage] = []
     if _idled_out(state, kb.now):
         if state.flow == "report":
-            reply = report.offer_resume(state, incoming, kb)
+            reply = filing.offer_resume(state, kb)
             state.updated_at = kb.now
             return Turn(session=state, replies=reply.messages)
         notice.append(m.text(kb.copy["expired"]))
@@ -102,10 +104,10 @@ def _dispatch(state: Session, incoming: Incoming, kb: Knowledge) -> Reply:
         if intent.kind == "command" and intent.command and _is_command(state, incoming, intent):
             return _on_command(state, intent.command, kb)
         if state.flow == "report":
-            return report.on_message(state, incoming, kb)
+            return filing.answer(state, incoming, kb)
         return _on_free_text(state, intent, kb)
     if state.flow == "report":
-        return report.on_message(state, incoming, kb)
+        return filing.answer(state, incoming, kb)
     return _on_other_type(incoming, kb)
 
 
@@ -121,11 +123,10 @@ def _is_command(state: Session, incoming: Incoming, intent: Intent) -> bool:
 def _on_command(state: Session, command: str, kb: Knowledge) -> Reply:
     if command == "kembali":
         if state.flow == "report":
-            return report.back(state, kb)
+            return filing.back(state, kb)
         return _back_in_information(state, kb)
     if command == "batal":
-        report.discard(state)
-        state.flow, state.step = None, None
+        filing.discard(state)
         return Reply([_menu(kb, kb.copy["cancelled"])])
     state.flow, state.step = None, None  # "menu" leaves a flow; its draft is kept for a day
     if command == "bantuan":
@@ -136,7 +137,7 @@ def _on_command(state: Session, command: str, kb: Knowledge) -> Reply:
 def _on_choice(state: Session, choice: str, incoming: Incoming, kb: Knowledge) -> Reply:
     action, _, argument = choice.partition(":")
     if action == "rpt" and state.flow == "report":
-        return report.on_message(state, incoming, kb)
+        return filing.answer(state, incoming, kb)
     if action in ("menu", ""):
         return _on_menu_item(state, argument if action == "menu" else "", kb)
     if action == "grp" and kb.catalogue.group(argument):
@@ -146,9 +147,9 @@ def _on_choice(state: Session, choice: str, incoming: Incoming, kb: Knowledge) -
         return _answer(state, argument, kb)
     if action in ("req", "adu"):
         kind = "permohonan" if action == "req" else "pengaduan"
-        return report.start(state, kb, kind, service_id=argument or None)
+        return filing.start(state, kb, kind, service_id=argument or None)
     if action == "status":
-        return report.status(state, kb, argument or None)
+        return status(state, kb, argument or None)
     return Reply([_menu(kb, kb.copy["fallback"]["body"])])
 
 
@@ -158,11 +159,11 @@ def _on_menu_item(state: Session, item: str, kb: Knowledge) -> Reply:
         state.step = "info:groups"
         return Reply([m.groups_list(kb.copy, kb.catalogue)])
     if item == "complaint":
-        return report.start(state, kb, "pengaduan")
+        return filing.start(state, kb, "pengaduan")
     if item == "request":
-        return report.start(state, kb, "permohonan")
+        return filing.start(state, kb, "permohonan")
     if item == "status":
-        return report.status(state, kb, None)
+        return status(state, kb, None)
     if item == "contact":
         return Reply([m.contact(kb.copy, kb.office, kb.now)])
     return Reply([m.main_menu(kb.copy)])
@@ -175,12 +176,12 @@ def _on_free_text(state: Session, intent: Intent, kb: Knowledge) -> Reply:
         services = [kb.catalogue.service(s) for s in intent.service_ids[:3]]
         return Reply([m.ambiguous(kb.copy, [s for s in services if s])])
     if intent.kind == "status":
-        return report.status(state, kb, intent.ticket_number)
+        return status(state, kb, intent.ticket_number)
     if intent.kind == "contact":
         return Reply([m.contact(kb.copy, kb.office, kb.now)])
     if intent.kind in ("complaint", "request"):
         kind = "pengaduan" if intent.kind == "complaint" else "permohonan"
-        return report.start(state, kb, kind)
+        return filing.start(state, kb, kind)
     if intent.kind == "greeting":
         state.flow, state.step = None, None
         return Reply([m.main_menu(kb.copy)])

@@ -154,7 +154,7 @@ def test_keywords_are_lowercase_trimmed_and_unique_per_service():
 
 
 def test_every_top_level_copy_key_is_used_by_the_conversation_code():
-    sources = "\n".join(p.read_text() for p in sorted(CONVERSATION_SOURCES.glob("*.py")))
+    sources = "\n".join(p.read_text() for p in sorted(CONVERSATION_SOURCES.rglob("*.py")))
     keys = load_yaml(COPY_PATH).keys()
     # Every read of the copy is a subscript of a name ending in "copy": copy["..."], kb.copy["..."]
     orphans = [k for k in keys if not re.search(rf"""copy\[\s*["']{re.escape(k)}["']""", sources)]

@@ -22,13 +22,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from pydantic import TypeAdapter
 
-from chalicelib.catalogue.office import load_office
 from chalicelib.catalogue.regions import load_regions
 from chalicelib.catalogue.services import load_catalogue
-from chalicelib.conversation import report
 from chalicelib.conversation.copy import load_copy
-from chalicelib.conversation.engine import FLOOD_LIMIT, Knowledge, respond
-from chalicelib.conversation.intent import default_router
+from chalicelib.conversation.engine import FLOOD_LIMIT, respond
+from chalicelib.conversation.filing import person, story
+from chalicelib.conversation.knowledge import Knowledge, build_knowledge
 from chalicelib.conversation.model import (
     CreateTicket,
     Incoming,
@@ -59,8 +58,6 @@ from tests.chat import Chat
 
 COPY = load_copy()
 CATALOGUE = load_catalogue()
-OFFICE = load_office()
-ROUTER = default_router()
 REGIONS = load_regions()
 OUTBOUND: TypeAdapter[Any] = TypeAdapter(OutboundMessage)
 CITIZEN = "6281234565678"
@@ -77,15 +74,7 @@ PROPERTY = settings(
 
 
 def knowledge(now: datetime, tickets: tuple[TicketView, ...] | None = None) -> Knowledge:
-    return Knowledge(
-        copy=COPY,
-        catalogue=CATALOGUE,
-        office=OFFICE,
-        router=ROUTER,
-        regions=REGIONS,
-        now=now,
-        tickets=tickets,
-    )
+    return build_knowledge(now, tickets=tickets)
 
 
 # -- what a reply must be ---------------------------------------------------------------------
@@ -166,15 +155,15 @@ def check_ticket_draft(draft: dict[str, Any], now: datetime) -> None:
         assert service is not None or draft["service_id"] == "lainnya"
     assert draft["about"] in ("self", "other")
     assert draft["about"] == "self" or 5 <= len(draft["subject"] or "") <= 500
-    assert report._valid_name(draft["reporter_name"] or ""), draft["reporter_name"]
+    assert person.valid_name(draft["reporter_name"] or ""), draft["reporter_name"]
     if draft["nik"] is not None:
         assert check_nik(draft["nik"], now.date()).ok
     elif draft["type"] == "permohonan":
         assert draft["about"] == "other", "a request for oneself needs a NIK"
     assert draft["place"] or (draft["kecamatan"] and draft["desa"])
     assert draft["address"] is None or 5 <= len(draft["address"]) <= 300
-    assert report.DESCRIPTION_MIN <= len(draft["description"] or "") <= report.DESCRIPTION_MAX
-    assert len(draft["media"] or []) <= report.MEDIA_MAX
+    assert story.DESCRIPTION_MIN <= len(draft["description"] or "") <= story.DESCRIPTION_MAX
+    assert len(draft["media"] or []) <= story.MEDIA_MAX
     assert isinstance(draft["anonymous"], bool) and draft["consent_at"]
 
 
@@ -404,7 +393,7 @@ def answers(draw: st.DrawFn, conversation: Conversation) -> dict[str, Any]:
     """A plausible answer to the step the citizen is at (the fields of an Incoming), so walks
     reach deep into reports: summaries, edits, duplicates, resumes."""
     session = conversation.session or Session()
-    draft = session.data.get("draft") or {}
+    draft = session.draft.model_dump(mode="json") if session.draft else {}
     step = session.step or ""
     offered = [i for i in conversation.offered if not i.startswith(("rpt:svcpage", "rpt:kecp"))]
 

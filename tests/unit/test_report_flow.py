@@ -305,3 +305,33 @@ def test_ticket_filed_in_office_hours_is_one_message():
     complaint_until(chat, "summary")
     [confirmation] = chat.tap("rpt:send").replies
     assert "di luar jam layanan" not in confirmation.body
+
+
+def test_a_draft_stored_before_the_deploy_is_read_back_and_continues():
+    """Sessions in DynamoDB kept the draft as data["draft"] with ISO strings; after a deploy
+    the citizen continues where they were, and the buttons already sent still work."""
+    from chalicelib.conversation.model import Session
+
+    chat = Chat()
+    chat.session = Session.model_validate(
+        {
+            "flow": "report",
+            "step": "about",
+            "data": {
+                "profile_name": "Siti Aminah",
+                "draft": {
+                    "type": "pengaduan",
+                    "started_at": "2026-11-24T02:59:00.000000Z",
+                    "mode": "new",
+                    "step": "about",
+                    "consent_at": "2026-11-24T02:59:10.000000Z",
+                    "service_id": "gepeng_odha",
+                    "duplicate_checked": True,
+                },
+            },
+            "updated_at": "2026-11-24T02:59:30.000000Z",
+        }
+    )
+    chat.tap("rpt:other")
+    assert chat.step == "subject" and chat.draft["service_id"] == "gepeng_odha"
+    assert "draft" not in chat.session.data

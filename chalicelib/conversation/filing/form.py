@@ -1,0 +1,246 @@
+"""The form: the order of the steps, and what moving through them means (next, back, change
+one field from the summary, resume after a pause, cancel)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from chalicelib.conversation import messages as m
+from chalicelib.conversation.filing import consent, person, place, service, story, summary
+from chalicelib.conversation.filing.steps import (
+    Again,
+    GoTo,
+    Next,
+    NotUnderstood,
+    Outcome,
+    Step,
+    age,
+    choice,
+    draft_of,
+    report_copy,
+)
+from chalicelib.conversation.knowledge import Knowledge
+from chalicelib.conversation.model import Draft, Incoming, Reply, Session
+from chalicelib.whatsapp.outbound import ListMessage, OutboundMessage, Row, Section
+
+DRAFT_LIFETIME = timedelta(hours=24)
+RESUME, RESTART, MENU = "rpt:resume", "rpt:restart", "menu"
+
+NEW_FORM: tuple[Step, ...] = (
+    consent.PRIVACY,
+    service.SERVICE,
+    service.DUPLICATE,
+    person.ABOUT,
+    person.SUBJECT,
+    person.NAME,
+    person.NIK,
+    place.KECAMATAN,
+    place.DESA,
+    place.ADDRESS,
+    story.DESCRIPTION,
+    story.MEDIA,
+    person.ANONYMITY,
+    summary.SUMMARY,
+)
+APPEND_FORM: tuple[Step, ...] = (story.DESCRIPTION, story.MEDIA, summary.SUMMARY)
+
+
+def _edit_ask(state: Session, kb: Knowledge) -> Reply:
+    copy = report_copy(kb)
+    draft = draft_of(state)
+    rows = [
+        Row(id=f"rpt:edit:{step.name}", title=m.fit(copy["summary_fields"][step.label]))
+        for step in NEW_FORM
+        if step.label and step.applies(draft)
+    ]
+    message = ListMessage(
+        body=copy["edit_ask"],
+        button=copy["edit_button"],
+        sections=[Section(title=copy["edit"], rows=rows)],
+    )
+    return Reply([message])
+
+
+def _edit_answer(state: Session, incoming: Incoming, kb: Knowledge) -> Outcome:
+    name = (incoming.choice_id or "").removeprefix("rpt:edit:")
+    step = STEPS.get(name)
+    draft = draft_of(state)
+    if not (incoming.choice_id or "").startswith("rpt:edit:") or step is None or not step.label:
+        return Again(report_copy(kb)["edit_ask"], repeat=True)
+    if not step.applies(draft):
+        return Again(report_copy(kb)["edit_ask"], repeat=True)
+    if name == "service":
+        draft.service_id = None
+    if name == "media":
+        draft.media = []
+    draft.editing = True
+    return GoTo(name)
+
+
+EDIT = Step("edit", _edit_ask, _edit_answer)
+STEPS: dict[str, Step] = {step.name: step for step in (*NEW_FORM, EDIT)}
+
+
+def form_of(draft: Draft) -> tuple[Step, ...]:
+    return APPEND_FORM if draft.mode == "append" else NEW_FORM
+
+
+# -- moving through the form ------------------------------------------------------------------
+
+
+def go(state: Session, kb: Knowledge, name: str) -> Reply:
+    """Ask step `name`, or the first one after it with something to ask."""
+    draft = draft_of(state)
+    form = form_of(draft)
+    names = [step.name for step in form]
+    position = names.index(name) if name in names else None
+    if position is None:  # the edit list, outside the order of the form
+        return _must_ask(state, kb, STEPS[name])
+    for step in form[position:]:
+        if not step.applies(draft) or step.known(draft):
+            if draft.editing and step.name != "service":
+                return _must_ask(state, kb, summary.SUMMARY)
+            continue
+        reply = _ask(state, kb, step)
+        if reply is not None:
+            return reply
+    return _must_ask(state, kb, summary.SUMMARY)
+
+
+def _must_ask(state: Session, kb: Knowledge, step: Step) -> Reply:
+    """A step that always has a question (the summary, the edit list)."""
+    return _ask(state, kb, step) or Reply([m.main_menu(kb.copy)])
+
+
+def _ask(state: Session, kb: Knowledge, step: Step) -> Reply | None:
+    reply = step.ask(state, kb)
+    if reply is not None and not reply.needs:
+        state.flow, state.step = "report", step.name
+        draft_of(state).step = step.name
+    return reply
+
+
+def after(state: Session, kb: Knowledge, done: Step) -> Reply:
+    draft = draft_of(state)
+    if draft.editing and done.back_to_summary:
+        return go(state, kb, "summary")
+    form = form_of(draft)
+    names = [step.name for step in form]
+    following = form[names.index(done.name) + 1] if done.name in names else summary.SUMMARY
+    return go(state, kb, following.name)
+
+
+def answer(state: Session, incoming: Incoming, kb: Knowledge) -> Reply:
+    """The citizen's answer to the step they are at."""
+    if state.step == "resume":
+        return _answer_resume(state, incoming, kb)
+    step = STEPS.get(state.step or "")
+    if step is None or state.draft is None:
+        state.flow, state.step = None, None
+        return Reply([m.main_menu(kb.copy)])
+    return _outcome(state, kb, step, step.answer(state, incoming, kb))
+
+
+def _outcome(state: Session, kb: Knowledge, step: Step, outcome: Outcome) -> Reply:
+    match outcome:
+        case Reply():
+            return outcome
+        case Next():
+            reply = after(state, kb, step)
+            messages: list[OutboundMessage] = [*outcome.before, *reply.messages]
+            return Reply(messages, [*outcome.effects, *reply.effects], reply.needs)
+        case GoTo(step="cancel"):
+            return cancel(state, kb)
+        case GoTo():
+            return go(state, kb, outcome.step)
+        case Again():
+            question = _reask(state, kb, step) if outcome.repeat else []
+            return Reply([m.text(outcome.problem), *question])
+        case NotUnderstood():
+            problem = report_copy(kb)["not_understood"].format(question="")
+            return Reply([m.text(problem), *_reask(state, kb, step)])
+    raise TypeError(outcome)
+
+
+def _reask(state: Session, kb: Knowledge, step: Step) -> list[OutboundMessage]:
+    reply = step.ask(state, kb)
+    return reply.messages if reply is not None else []
+
+
+def back(state: Session, kb: Knowledge) -> Reply:
+    draft = draft_of(state)
+    form = form_of(draft)
+    names = [step.name for step in form]
+    position = names.index(state.step) if state.step in names else 0
+    for previous in reversed(form[:position]):
+        if previous.applies(draft) and previous.name != "duplicate":
+            if previous.name == "service":  # asking again means forgetting the earlier choice
+                draft.service_id = None
+                draft.duplicate_checked = False
+            draft.editing = False
+            return go(state, kb, previous.name)
+    state.flow, state.step = None, None
+    return Reply([m.main_menu(kb.copy)])
+
+
+def cancel(state: Session, kb: Knowledge) -> Reply:
+    discard(state)
+    return Reply([m.text(kb.copy["cancelled"]), m.main_menu(kb.copy)])
+
+
+def discard(state: Session) -> None:
+    state.draft = None
+    state.flow, state.step = None, None
+
+
+# -- starting and resuming --------------------------------------------------------------------
+
+
+def start(state: Session, kb: Knowledge, kind: str, service_id: str | None = None) -> Reply:
+    draft = state.draft
+    if draft and age(draft, kb.now) < DRAFT_LIFETIME and draft.type == kind and draft.step:
+        state.flow, state.step = "report", "resume"
+        return Reply([_resume_question(kb, draft)])
+    new = Draft(type="permohonan" if kind == "permohonan" else "pengaduan", started_at=kb.now)
+    chosen = kb.catalogue.service(service_id) if service_id else None
+    if chosen and (new.type == "pengaduan" or chosen.accepts_request):
+        new.service_id = chosen.id
+    state.draft, state.flow = new, "report"
+    return go(state, kb, "privacy")
+
+
+def offer_resume(state: Session, kb: Knowledge) -> Reply:
+    """The citizen came back after the 30-minute idle limit in the middle of a report."""
+    draft = state.draft
+    if draft is None or age(draft, kb.now) >= DRAFT_LIFETIME:
+        discard(state)
+        return Reply([m.text(report_copy(kb)["draft_expired"]), m.main_menu(kb.copy)])
+    if state.step != "resume":  # idle again at the resume question: keep the step to resume
+        draft.step = state.step
+    state.step = "resume"
+    return Reply([_resume_question(kb, draft)])
+
+
+def _resume_question(kb: Knowledge, draft: Draft) -> OutboundMessage:
+    copy = report_copy(kb)
+    body = copy["resume"].format(type=copy["types"].get(draft.type, ""))
+    choices = [
+        (RESUME, copy["resume_yes"]),
+        (RESTART, copy["restart"]),
+        (MENU, kb.copy["answer_actions"]["menu"]),
+    ]
+    return m.buttons(body, choices)
+
+
+def _answer_resume(state: Session, incoming: Incoming, kb: Knowledge) -> Reply:
+    draft = state.draft
+    picked = choice(incoming, kb, (RESUME, RESTART))
+    if draft is not None and picked == RESUME and draft.step in STEPS:
+        return go(state, kb, draft.step or "privacy")
+    if draft is not None and picked == RESTART:
+        kind, service_id = draft.type, draft.service_id
+        state.draft = None
+        return start(state, kb, kind, service_id)
+    problem = report_copy(kb)["not_understood"].format(question="")
+    question = _resume_question(kb, draft) if draft else m.main_menu(kb.copy)
+    return Reply([m.text(problem), question])
