@@ -175,6 +175,11 @@ def ticket_view(item: dict[str, Any]) -> TicketView:
         status=item.get("status", "diterima"),
         created_at=item["created_at"],
         public_note=item.get("public_note"),
+        about=item.get("about"),
+        reporter_name=item.get("reporter_name"),
+        nik=item.get("nik"),
+        kecamatan=item.get("kecamatan"),
+        desa=item.get("desa"),
     )
 
 

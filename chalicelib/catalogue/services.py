@@ -61,17 +61,43 @@ class Service(_Model):
         return self
 
 
+class Referral(_Model):
+    """A question outside the office's services, answered with who handles it instead."""
+
+    id: str = Slug
+    title: str = Field(min_length=1, max_length=60)
+    answer: str = Field(min_length=1, max_length=700)
+    keywords: tuple[str, ...] = Field(min_length=2)
+    # Where the fact comes from, for staff reviewing the answer; not shown to citizens.
+    source: str = Field(min_length=1)
+    # The office still has to confirm the answer: shown with one "to confirm" note.
+    to_complete: bool = False
+
+    @model_validator(mode="after")
+    def _keywords_lowercase(self) -> Referral:
+        if any(k != k.lower().strip() or not k for k in self.keywords):
+            raise ValueError(f"{self.id}: keywords must be lowercase and trimmed")
+        return self
+
+
 class Catalogue(_Model):
     version: int = Field(ge=1)
     groups: tuple[Group, ...] = Field(min_length=1, max_length=9)
     services: tuple[Service, ...] = Field(min_length=1)
+    referrals: tuple[Referral, ...] = ()
 
     @model_validator(mode="after")
     def _consistent(self) -> Catalogue:
         group_ids = [g.id for g in self.groups]
         service_ids = [s.id for s in self.services]
         numbers = [s.number for s in self.services]
-        for name, values in (("group", group_ids), ("service", service_ids), ("number", numbers)):
+        referral_ids = [r.id for r in self.referrals]
+        for name, values in (
+            ("group", group_ids),
+            ("service", service_ids),
+            ("number", numbers),
+            ("referral", referral_ids),
+        ):
             if len(set(values)) != len(values):
                 raise ValueError(f"duplicate {name} in the catalogue")
         orphans = {s.group for s in self.services} - set(group_ids)
@@ -86,6 +112,9 @@ class Catalogue(_Model):
 
     def service(self, service_id: str) -> Service | None:
         return next((s for s in self.services if s.id == service_id), None)
+
+    def referral(self, referral_id: str) -> Referral | None:
+        return next((r for r in self.referrals if r.id == referral_id), None)
 
     def group(self, group_id: str) -> Group | None:
         return next((g for g in self.groups if g.id == group_id), None)

@@ -150,7 +150,9 @@ class Draft(BaseModel):
     cancels, so going back or changing one field never loses the others."""
 
     type: Literal["pengaduan", "permohonan"] = "pengaduan"
-    mode: Literal["new", "append"] = "new"  # append: new information for an open ticket
+    # append: new information for an open ticket; urgent: the fast urgent report; permit: a
+    # permit request (ziarah, izin sumbangan, LKS registration) with its own short form.
+    mode: Literal["new", "append", "urgent", "permit"] = "new"
     started_at: datetime
     step: str | None = None  # the step to resume at
     editing: bool = False  # changing one field from the summary
@@ -170,7 +172,11 @@ class Draft(BaseModel):
     address: str | None = None
     description: str | None = None
     media: list[Attachment] = []
-    anonymous: bool | None = None
+    # named: known to staff; hidden: kept from field staff and the rekap; none: not recorded.
+    identity: Literal["named", "hidden", "none"] | None = None
+    remembered: bool = False  # name, NIK and place taken from the citizen's last report
+    urgent: bool = False
+    anonymous: bool | None = None  # stored on sessions from before `identity`
 
 
 class Session(BaseModel):
@@ -198,7 +204,8 @@ class Session(BaseModel):
 
 
 class TicketView(BaseModel):
-    """What a citizen may see of one of their own tickets."""
+    """What a citizen may see of one of their own tickets (and be offered again, with
+    consent, when filing the next one)."""
 
     model_config = ConfigDict(frozen=True)
     number: str
@@ -207,6 +214,11 @@ class TicketView(BaseModel):
     status: str
     created_at: datetime
     public_note: str | None = None
+    about: str | None = None
+    reporter_name: str | None = None
+    nik: str | None = None
+    kecamatan: RegionRef | None = None
+    desa: RegionRef | None = None
 
 
 class CountInformation(BaseModel):

@@ -6,6 +6,13 @@ answering. Every answer is validated; a bad one is re-asked with the reason and 
 and nothing already given is lost.
 """
 
-from chalicelib.conversation.filing.form import answer, back, discard, offer_resume, start
+from chalicelib.conversation.filing.form import (
+    answer,
+    back,
+    discard,
+    offer_resume,
+    start,
+    start_urgent,
+)
 
-__all__ = ["answer", "back", "discard", "offer_resume", "start"]
+__all__ = ["answer", "back", "discard", "offer_resume", "start", "start_urgent"]

@@ -6,7 +6,15 @@ from __future__ import annotations
 from datetime import timedelta
 
 from chalicelib.conversation import messages as m
-from chalicelib.conversation.filing import consent, person, place, service, story, summary
+from chalicelib.conversation.filing import (
+    consent,
+    person,
+    place,
+    service,
+    story,
+    summary,
+    urgent,
+)
 from chalicelib.conversation.filing.steps import (
     Again,
     GoTo,
@@ -20,29 +28,35 @@ from chalicelib.conversation.filing.steps import (
     report_copy,
 )
 from chalicelib.conversation.knowledge import Knowledge
-from chalicelib.conversation.model import Draft, Incoming, Reply, Session
+from chalicelib.conversation.model import Attachment, Draft, Incoming, Reply, Session
 from chalicelib.whatsapp.outbound import ListMessage, OutboundMessage, Row, Section
 
 DRAFT_LIFETIME = timedelta(hours=24)
 RESUME, RESTART, MENU = "rpt:resume", "rpt:restart", "menu"
 
+# The problem comes first; whether the reporter's identity may be known comes before any name
+# or NIK. Photos are taken at any step (see `answer`); the media step is reached only to
+# change them from the summary.
 NEW_FORM: tuple[Step, ...] = (
     consent.PRIVACY,
     service.SERVICE,
     service.DUPLICATE,
+    story.DESCRIPTION,
     person.ABOUT,
     person.SUBJECT,
+    person.ANONYMITY,
+    person.REMEMBERED,
     person.NAME,
     person.NIK,
     place.KECAMATAN,
     place.DESA,
     place.ADDRESS,
-    story.DESCRIPTION,
-    story.MEDIA,
-    person.ANONYMITY,
     summary.SUMMARY,
 )
 APPEND_FORM: tuple[Step, ...] = (story.DESCRIPTION, story.MEDIA, summary.SUMMARY)
+URGENT_FORM: tuple[Step, ...] = (urgent.PLACE, urgent.STORY, urgent.SEND_STEP)
+# Steps whose answer is the citizen's own words; media there is part of the answer.
+MEDIA_STEPS = frozenset({"description", "media", "urgent_story"})
 
 
 def _edit_ask(state: Session, kb: Knowledge) -> Reply:
@@ -50,7 +64,7 @@ def _edit_ask(state: Session, kb: Knowledge) -> Reply:
     draft = draft_of(state)
     rows = [
         Row(id=f"rpt:edit:{step.name}", title=m.fit(copy["summary_fields"][step.label]))
-        for step in NEW_FORM
+        for step in EDITABLE
         if step.label and step.applies(draft)
     ]
     message = ListMessage(
@@ -78,11 +92,16 @@ def _edit_answer(state: Session, incoming: Incoming, kb: Knowledge) -> Outcome:
 
 
 EDIT = Step("edit", _edit_ask, _edit_answer)
-STEPS: dict[str, Step] = {step.name: step for step in (*NEW_FORM, EDIT)}
+STEPS: dict[str, Step] = {step.name: step for step in (*NEW_FORM, story.MEDIA, *URGENT_FORM, EDIT)}
+EDITABLE: tuple[Step, ...] = (*NEW_FORM[:4], story.MEDIA, *NEW_FORM[4:])
 
 
 def form_of(draft: Draft) -> tuple[Step, ...]:
-    return APPEND_FORM if draft.mode == "append" else NEW_FORM
+    if draft.mode == "append":
+        return APPEND_FORM
+    if draft.mode == "urgent":
+        return URGENT_FORM
+    return NEW_FORM
 
 
 # -- moving through the form ------------------------------------------------------------------
@@ -94,22 +113,26 @@ def go(state: Session, kb: Knowledge, name: str) -> Reply:
     form = form_of(draft)
     names = [step.name for step in form]
     position = names.index(name) if name in names else None
-    if position is None:  # the edit list, outside the order of the form
+    if position is None:  # the edit list and the media step, outside the order of the form
         return _must_ask(state, kb, STEPS[name])
     for step in form[position:]:
         if not step.applies(draft) or step.known(draft):
             if draft.editing and step.name != "service":
-                return _must_ask(state, kb, summary.SUMMARY)
+                return _must_ask(state, kb, _last(draft))
             continue
         reply = _ask(state, kb, step)
         if reply is not None:
             return reply
-    return _must_ask(state, kb, summary.SUMMARY)
+    return _must_ask(state, kb, _last(draft))
 
 
 def _must_ask(state: Session, kb: Knowledge, step: Step) -> Reply:
     """A step that always has a question (the summary, the edit list)."""
     return _ask(state, kb, step) or Reply([m.main_menu(kb.copy)])
+
+
+def _last(draft: Draft) -> Step:
+    return form_of(draft)[-1]
 
 
 def _ask(state: Session, kb: Knowledge, step: Step) -> Reply | None:
@@ -123,10 +146,10 @@ def _ask(state: Session, kb: Knowledge, step: Step) -> Reply | None:
 def after(state: Session, kb: Knowledge, done: Step) -> Reply:
     draft = draft_of(state)
     if draft.editing and done.back_to_summary:
-        return go(state, kb, "summary")
+        return go(state, kb, _last(draft).name)
     form = form_of(draft)
     names = [step.name for step in form]
-    following = form[names.index(done.name) + 1] if done.name in names else summary.SUMMARY
+    following = form[names.index(done.name) + 1] if done.name in names else _last(draft)
     return go(state, kb, following.name)
 
 
@@ -138,7 +161,20 @@ def answer(state: Session, incoming: Incoming, kb: Knowledge) -> Reply:
     if step is None or state.draft is None:
         state.flow, state.step = None, None
         return Reply([m.main_menu(kb.copy)])
+    if step.name not in MEDIA_STEPS and incoming.kind in story.EVIDENCE_KINDS:
+        return _media_aside(state, incoming, kb, step)
     return _outcome(state, kb, step, step.answer(state, incoming, kb))
+
+
+def _media_aside(state: Session, incoming: Incoming, kb: Knowledge, step: Step) -> Reply:
+    """A photo sent while another question is open: kept as evidence, the question asked
+    again (its caption, if any, is kept with the photo for staff)."""
+    fetched = story.attach(draft_of(state), incoming)
+    copy = report_copy(kb)
+    if fetched is None:
+        return Reply([m.text(copy["media_full"].format(maximum=story.MEDIA_MAX))])
+    received = copy["media_aside"].format(count=len(draft_of(state).media))
+    return Reply([m.text(received), *_reask(state, kb, step)], [fetched])
 
 
 def _outcome(state: Session, kb: Knowledge, step: Step, outcome: Outcome) -> Reply:
@@ -151,6 +187,8 @@ def _outcome(state: Session, kb: Knowledge, step: Step, outcome: Outcome) -> Rep
             return Reply(messages, [*outcome.effects, *reply.effects], reply.needs)
         case GoTo(step="cancel"):
             return cancel(state, kb)
+        case GoTo(step="send"):
+            return summary.send(state, kb)
         case GoTo():
             return go(state, kb, outcome.step)
         case Again():
@@ -173,10 +211,12 @@ def back(state: Session, kb: Knowledge) -> Reply:
     names = [step.name for step in form]
     position = names.index(state.step) if state.step in names else 0
     for previous in reversed(form[:position]):
-        if previous.applies(draft) and previous.name != "duplicate":
+        if previous.applies(draft) and previous.name not in ("duplicate", "remembered"):
             if previous.name == "service":  # asking again means forgetting the earlier choice
                 draft.service_id = None
                 draft.duplicate_checked = False
+            if previous.forget is not None:
+                previous.forget(draft)
             draft.editing = False
             return go(state, kb, previous.name)
     state.flow, state.step = None, None
@@ -196,17 +236,55 @@ def discard(state: Session) -> None:
 # -- starting and resuming --------------------------------------------------------------------
 
 
-def start(state: Session, kb: Knowledge, kind: str, service_id: str | None = None) -> Reply:
+def start(
+    state: Session,
+    kb: Knowledge,
+    kind: str,
+    service_id: str | None = None,
+    description: str | None = None,
+    media: list[Attachment] | None = None,
+) -> Reply:
+    """Start a report or request; what the citizen already said (the problem, a photo) is
+    kept, so the form asks only what is missing."""
     draft = state.draft
-    if draft and age(draft, kb.now) < DRAFT_LIFETIME and draft.type == kind and draft.step:
+    fresh = draft and draft.mode != "urgent" and age(draft, kb.now) < DRAFT_LIFETIME
+    if fresh and draft and draft.type == kind and draft.step and not (description or media):
         state.flow, state.step = "report", "resume"
         return Reply([_resume_question(kb, draft)])
     new = Draft(type="permohonan" if kind == "permohonan" else "pengaduan", started_at=kb.now)
     chosen = kb.catalogue.service(service_id) if service_id else None
     if chosen and (new.type == "pengaduan" or chosen.accepts_request):
         new.service_id = chosen.id
+    if description and len(description) >= story.DESCRIPTION_MIN:
+        new.description = description[: story.DESCRIPTION_MAX]
+    new.media = list(media or [])[: story.MEDIA_MAX]
     state.draft, state.flow = new, "report"
     return go(state, kb, "privacy")
+
+
+def start_urgent(
+    state: Session, kb: Knowledge, text: str | None, media: list[Attachment] | None = None
+) -> Reply:
+    """The fast urgent report. What the citizen already gave (in the emergency message or in
+    a report form they were filling) is kept, so only what is missing is asked."""
+    old = state.draft
+    new = Draft(type="pengaduan", mode="urgent", started_at=kb.now, urgent=True)
+    new.consent_at = kb.now  # the first urgent message carries the one-line privacy notice
+    if old is not None:
+        new.kecamatan, new.desa, new.place = old.kecamatan, old.desa, old.place
+        new.address, new.media = old.address, old.media
+        new.reporter_name, new.about, new.subject = old.reporter_name, old.about, old.subject
+        new.service_id, new.description = old.service_id, old.description
+    if text:
+        new.description = text[: story.DESCRIPTION_MAX]
+        intent = kb.router.classify(text)
+        if intent.service_ids and new.service_id is None:
+            new.service_id = intent.service_ids[0]
+    new.service_id = new.service_id or service.OTHER
+    new.media = [*new.media, *(media or [])][: story.MEDIA_MAX]
+    state.draft, state.flow = new, "report"
+    new.reporter_name = person.suggested_name(state)
+    return go(state, kb, URGENT_FORM[0].name)
 
 
 def offer_resume(state: Session, kb: Knowledge) -> Reply:

@@ -29,17 +29,29 @@ def page_of(choice_id: str) -> int:
 
 
 def paged_list(
-    kb: Knowledge, body: str, button: str, section: str, rows: list[Row], page: int, page_id: str
+    kb: Knowledge,
+    body: str,
+    button: str,
+    section: str,
+    rows: list[Row],
+    page: int,
+    page_id: str,
+    extra: list[Row] | None = None,
 ) -> ListMessage:
+    """Rows a page at a time, with "previous"/"next" rows, and `extra` rows on every page."""
     copy = report_copy(kb)
-    pages = max(1, -(-len(rows) // PAGE))
+    extra = extra or []
+    room = LIST_ROWS_MAX - len(extra)
+    per_page = PAGE - len(extra)
+    pages = max(1, -(-len(rows) // per_page))
     page = min(max(page, 0), pages - 1)
-    many = len(rows) > LIST_ROWS_MAX
-    shown = rows[page * PAGE : (page + 1) * PAGE] if many else rows
+    many = len(rows) > room
+    shown = rows[page * per_page : (page + 1) * per_page] if many else rows
     if many and page > 0:
         shown = [Row(id=f"{page_id}:{page - 1}", **copy["prev_row"]), *shown]
     if many and page < pages - 1:
         shown = [*shown, Row(id=f"{page_id}:{page + 1}", **copy["next_row"])]
+    shown = [*shown, *extra]
     return ListMessage(
         body=body[:1024], button=button, sections=[Section(title=m.fit(section), rows=shown)]
     )

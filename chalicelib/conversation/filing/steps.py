@@ -8,8 +8,8 @@ messages, so a step never needs to know which step follows it.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -22,8 +22,8 @@ from chalicelib.whatsapp.outbound import OutboundMessage
 class Next:
     """The answer is taken: ask the next step that applies (or the summary when editing)."""
 
-    before: list[OutboundMessage] = field(default_factory=list)
-    effects: list[Effect] = field(default_factory=list)
+    before: Sequence[OutboundMessage] = ()
+    effects: Sequence[Effect] = ()
 
 
 @dataclass
@@ -69,6 +69,8 @@ class Step:
     known: Callable[[Draft], bool] = _never
     # The summary label of the field this step fills, when the citizen may change it there.
     label: str | None = None
+    # Going back to a known step forgets its answer, so it is asked again.
+    forget: Callable[[Draft], None] | None = None
     # Changing this field from the summary goes back to the summary right after it (false
     # when a follow-up question belongs to it, as the desa does to the kecamatan).
     back_to_summary: bool = True

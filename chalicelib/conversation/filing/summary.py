@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from chalicelib.clock import iso
 from chalicelib.conversation import messages as m
+from chalicelib.conversation.filing.place import location_text
 from chalicelib.conversation.filing.steps import (
     GoTo,
     NotUnderstood,
@@ -14,7 +15,6 @@ from chalicelib.conversation.filing.steps import (
     report_copy,
     type_word,
 )
-from chalicelib.conversation.intent import is_urgent
 from chalicelib.conversation.knowledge import Knowledge
 from chalicelib.conversation.model import (
     AppendToTicket,
@@ -26,7 +26,6 @@ from chalicelib.conversation.model import (
 )
 from chalicelib.privacy import mask_nik
 from chalicelib.tickets.sla import add_working_days
-from chalicelib.whatsapp.outbound import OutboundMessage
 
 SEND, EDIT, CANCEL = "rpt:send", "rpt:edit", "rpt:cancel"
 TICKET_FIELDS = (
@@ -64,7 +63,7 @@ def ask_summary(state: Session, kb: Knowledge) -> Reply:
 def answer_summary(state: Session, incoming: Incoming, kb: Knowledge) -> Outcome:
     picked = choice(incoming, kb, (SEND, EDIT, CANCEL))
     if picked == SEND:
-        return send(state, kb)
+        return GoTo("send")
     if picked == CANCEL:
         return GoTo("cancel")
     if picked == EDIT and draft_of(state).mode != "append":
@@ -82,14 +81,28 @@ def send(state: Session, kb: Knowledge) -> Reply:
         )
         return Reply([m.text(copy["appended"].format(number=effect.number))], [effect])
     service = kb.catalogue.service(draft.service_id or "")
-    urgent = bool(service and service.urgent) or is_urgent(draft.description or "")
+    urgent = (
+        draft.urgent
+        or bool(service and service.urgent)
+        or kb.router.is_urgent(draft.description or "")
+    )
     ticket = draft.model_dump(mode="json", include=set(TICKET_FIELDS))
+    ticket["anonymous"] = draft.identity in ("hidden", "none") or bool(draft.anonymous)
     ticket["consent_at"] = iso(draft.consent_at) if draft.consent_at else None
     ticket["started_at"] = iso(draft.started_at)
     ticket["priority"] = "tinggi" if urgent else "normal"
+    ticket["form"] = draft.mode
     levels = kb.office.service_levels
     deadline = add_working_days(kb.now, levels.verification_working_days, kb.office.holidays)
     ticket["verification_due"] = iso(deadline)
+    state.data["last_sent"] = iso(kb.now)
+    if urgent:
+        body = copy["created_urgent"].format(
+            type=type_word(kb, draft),
+            hours=levels.urgent_response_hours,
+            emergency=m.emergency_line(kb.office),
+        )
+        return Reply([m.text(body)], [CreateTicket(draft=ticket)])
     confirmation = copy["created"].format(
         type=type_word(kb, draft),
         verification=levels.verification_working_days,
@@ -98,13 +111,7 @@ def send(state: Session, kb: Knowledge) -> Reply:
     if not m.office_open(kb.office, kb.now):
         opens = m.when(kb.copy, m.next_open(kb.office, kb.now))
         confirmation += "\n\n" + copy["created_after_hours"].format(next_open=opens)
-    messages: list[OutboundMessage] = [m.text(confirmation)]
-    if urgent:
-        messages.append(
-            m.text(copy["created_urgent"].format(emergency=m.emergency_line(kb.office)))
-        )
-    state.data["last_sent"] = iso(kb.now)
-    return Reply(messages, [CreateTicket(draft=ticket)])
+    return Reply([m.text(confirmation)], [CreateTicket(draft=ticket)])
 
 
 def summary_text(kb: Knowledge, draft: Draft) -> str:
@@ -119,31 +126,23 @@ def summary_text(kb: Knowledge, draft: Draft) -> str:
     ]
     if about == "other":
         lines.append(f"{labels['subject']}: {m.fit(draft.subject or '', 200)}")
-    nik = mask_nik(draft.nik) if draft.nik else values["no_nik"]
+    if draft.identity != "none":
+        nik = mask_nik(draft.nik) if draft.nik else values["no_nik"]
+        lines += [
+            f"{labels['reporter_name']}: {draft.reporter_name or '-'}",
+            f"{labels['nik']}: {nik}",
+        ]
     lines += [
-        f"{labels['reporter_name']}: {draft.reporter_name or '-'}",
-        f"{labels['nik']}: {nik}",
-        f"{labels['location']}: {location_text(draft)}",
+        f"{labels['location']}: {location_text(kb, draft)}",
         f"{labels['address']}: {draft.address or values['no_address']}",
         f"{labels['description']}: {m.fit(draft.description or '', 500)}",
     ]
     count = len(draft.media)
     media = values["media_count"].format(count=count) if count else values["no_media"]
     lines.append(f"{labels['media']}: {media}")
-    identity = values["anonymous" if draft.anonymous else "named"]
-    lines.append(f"{labels['anonymous']}: {identity}")
+    identity = draft.identity or ("hidden" if draft.anonymous else "named")
+    lines.append(f"{labels['anonymous']}: {values['identity'][identity]}")
     return "\n".join(lines)
-
-
-def location_text(draft: Draft) -> str:
-    if draft.place:
-        place = draft.place
-        name = place.name or place.address or ""
-        return f"📍 {place.latitude:.5f}, {place.longitude:.5f} {name}".strip()
-    kecamatan = draft.kecamatan.name if draft.kecamatan else "-"
-    if draft.desa:
-        return f"{draft.desa.name}, Kec. {kecamatan}"
-    return f"Kec. {kecamatan}"
 
 
 SUMMARY = Step("summary", ask_summary, answer_summary)
