@@ -18,6 +18,8 @@ from chalicelib.whatsapp.outbound import BUTTON_TITLE_MAX, ROW_DESCRIPTION_MAX, 
 SERVICES_PATH = Path(__file__).with_name("services.yaml")
 
 Slug = Field(pattern=r"^[a-z][a-z0-9_]*$", max_length=40)
+# Permits the office issues; each has its own short form in the conversation.
+PermitKind = Literal["ziarah", "sumbangan", "lks"]
 Completable = Literal[
     "summary", "eligibility", "requirements", "steps", "cost", "duration", "legal_basis"
 ]
@@ -43,6 +45,8 @@ class Service(_Model):
     description: str = Field(min_length=1, max_length=ROW_DESCRIPTION_MAX)
     urgent: bool = False
     accepts_request: bool = True
+    # A request for this service is a permit (its own short form), not a welfare case.
+    permits: tuple[PermitKind, ...] = ()
     summary: str = Field(min_length=1, max_length=600)
     eligibility: tuple[str, ...] = Field(min_length=1)
     requirements: tuple[str, ...] = Field(min_length=1)

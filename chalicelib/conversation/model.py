@@ -145,6 +145,17 @@ class RegionRef(BaseModel):
     name: str
 
 
+class Permit(BaseModel):
+    """What the office needs for a permit: who asks, for what, when, how many."""
+
+    kind: Literal["ziarah", "sumbangan", "lks"] | None = None
+    organisation: str | None = None
+    purpose: str | None = None
+    date: str | None = None
+    people: int | None = None
+    address: str | None = None
+
+
 class Draft(BaseModel):
     """A report or request being filled in. Every answer is kept until the citizen sends or
     cancels, so going back or changing one field never loses the others."""
@@ -176,6 +187,7 @@ class Draft(BaseModel):
     identity: Literal["named", "hidden", "none"] | None = None
     remembered: bool = False  # name, NIK and place taken from the citizen's last report
     urgent: bool = False
+    permit: Permit | None = None
     anonymous: bool | None = None  # stored on sessions from before `identity`
 
 

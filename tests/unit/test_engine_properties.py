@@ -422,6 +422,8 @@ def answers(draw: st.DrawFn, conversation: Conversation) -> dict[str, Any]:
             "req:dtks",
             "urg:start",
             "det:pkh",
+            "req:ziarah_tmp",
+            "req:izin_sumbangan_lks",
         )
         return tap(*starts, *offered)
     if step == "privacy":
@@ -485,7 +487,13 @@ def answers(draw: st.DrawFn, conversation: Conversation) -> dict[str, Any]:
         if draw(st.booleans()):
             return {"kind": "voice", "media": draw(media_refs)}
         return say("Rumah terbakar, satu keluarga di luar.")
-    if step in ("summary", "urgent_send"):
+    if step == "request_or_complaint":
+        return tap("rpt:kind_request", "rpt:kind_complaint")
+    if step == "permit_people":
+        return say("40", "40 orang", "banyak")
+    if step.startswith("permit_") and step not in ("permit_kind", "permit_summary"):
+        return say("Yayasan Kasih Bunda", "Senin 10 November", "x")
+    if step in ("summary", "urgent_send", "permit_summary"):
         return tap("rpt:send", "rpt:send", "rpt:edit", "rpt:cancel")
     return tap(*offered) if offered else say("menu")
 

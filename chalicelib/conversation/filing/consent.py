@@ -5,6 +5,7 @@ from __future__ import annotations
 from chalicelib.conversation import messages as m
 from chalicelib.conversation.filing.steps import (
     GoTo,
+    Next,
     NotUnderstood,
     Outcome,
     Step,
@@ -29,7 +30,7 @@ def answer(state: Session, incoming: Incoming, kb: Knowledge) -> Outcome:
     picked = choice(incoming, kb, (AGREE, CANCEL))
     if picked == AGREE:
         draft_of(state).consent_at = kb.now
-        return GoTo("service")
+        return Next()
     if picked == CANCEL:
         return GoTo("cancel")
     return NotUnderstood()

@@ -8,6 +8,7 @@ from datetime import timedelta
 from chalicelib.conversation import messages as m
 from chalicelib.conversation.filing import (
     consent,
+    permit,
     person,
     place,
     service,
@@ -40,6 +41,7 @@ RESUME, RESTART, MENU = "rpt:resume", "rpt:restart", "menu"
 NEW_FORM: tuple[Step, ...] = (
     consent.PRIVACY,
     service.SERVICE,
+    permit.CHOOSER,
     service.DUPLICATE,
     story.DESCRIPTION,
     person.ABOUT,
@@ -55,6 +57,17 @@ NEW_FORM: tuple[Step, ...] = (
 )
 APPEND_FORM: tuple[Step, ...] = (story.DESCRIPTION, story.MEDIA, summary.SUMMARY)
 URGENT_FORM: tuple[Step, ...] = (urgent.PLACE, urgent.STORY, urgent.SEND_STEP)
+PERMIT_FORM: tuple[Step, ...] = (
+    consent.PRIVACY,
+    permit.KIND,
+    permit.ORGANISATION,
+    permit.PURPOSE,
+    permit.DATE,
+    permit.PEOPLE,
+    permit.ADDRESS,
+    person.NAME,
+    permit.SUMMARY,
+)
 # Steps whose answer is the citizen's own words; media there is part of the answer.
 MEDIA_STEPS = frozenset({"description", "media", "urgent_story"})
 
@@ -92,8 +105,10 @@ def _edit_answer(state: Session, incoming: Incoming, kb: Knowledge) -> Outcome:
 
 
 EDIT = Step("edit", _edit_ask, _edit_answer)
-STEPS: dict[str, Step] = {step.name: step for step in (*NEW_FORM, story.MEDIA, *URGENT_FORM, EDIT)}
-EDITABLE: tuple[Step, ...] = (*NEW_FORM[:4], story.MEDIA, *NEW_FORM[4:])
+STEPS: dict[str, Step] = {
+    step.name: step for step in (*NEW_FORM, story.MEDIA, *URGENT_FORM, *PERMIT_FORM, EDIT)
+}
+EDITABLE: tuple[Step, ...] = (*NEW_FORM[:5], story.MEDIA, *NEW_FORM[5:])
 
 
 def form_of(draft: Draft) -> tuple[Step, ...]:
@@ -101,6 +116,8 @@ def form_of(draft: Draft) -> tuple[Step, ...]:
         return APPEND_FORM
     if draft.mode == "urgent":
         return URGENT_FORM
+    if draft.mode == "permit":
+        return PERMIT_FORM
     return NEW_FORM
 
 
@@ -255,6 +272,8 @@ def start(
     chosen = kb.catalogue.service(service_id) if service_id else None
     if chosen and (new.type == "pengaduan" or chosen.accepts_request):
         new.service_id = chosen.id
+        if new.type == "permohonan" and chosen.permits:
+            permit.begin(new, kb)
     if description and len(description) >= story.DESCRIPTION_MIN:
         new.description = description[: story.DESCRIPTION_MAX]
     new.media = list(media or [])[: story.MEDIA_MAX]

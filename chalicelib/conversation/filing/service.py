@@ -6,6 +6,7 @@ from datetime import timedelta
 
 from chalicelib.catalogue.services import Service
 from chalicelib.conversation import messages as m
+from chalicelib.conversation.filing import permit
 from chalicelib.conversation.filing.lists import page_of, paged_list
 from chalicelib.conversation.filing.steps import (
     Again,
@@ -70,6 +71,10 @@ def answer(state: Session, incoming: Incoming, kb: Knowledge) -> Outcome:
     if service_id not in allowed:
         return Again(report_copy(kb)["service_unknown"], repeat=True)
     draft.service_id = service_id
+    chosen = kb.catalogue.service(service_id or "")
+    if draft.type == "permohonan" and chosen and chosen.permits and not draft.editing:
+        permit.begin(draft, kb)
+        return GoTo("permit_kind")
     return Next()
 
 
