@@ -27,6 +27,10 @@ test: lint ## lint, type-check, cfn-lint and the whole test suite
 bench: $(STAMP) ## performance and routing figures, as ratios against floors measured in the same run
 	$(BIN)/python -m bench
 
+.PHONY: transcripts
+transcripts: $(STAMP) ## docs/transcripts/: one transcript per citizen journey, from the real engine
+	$(BIN)/python -m tests.transcripts
+
 STAGE ?= dev
 deploy-infra: $(STAMP) ## create/update the stateful stack, then copy its outputs into .chalice/config.json
 	aws cloudformation deploy --stack-name ligat-$(STAGE) \

@@ -22,7 +22,12 @@ AGREE, CANCEL = "rpt:agree", "rpt:cancel"
 
 def ask(state: Session, kb: Knowledge) -> Reply:
     copy = report_copy(kb)
-    body = copy["privacy"].format(type=type_word(kb, draft_of(state)))
+    draft = draft_of(state)
+    body = (
+        copy["privacy_permit"]
+        if draft.mode == "permit"
+        else copy["privacy"].format(type=type_word(kb, draft))
+    )
     return Reply([m.buttons(body, [(AGREE, copy["agree"]), (CANCEL, copy["cancel"])])])
 
 

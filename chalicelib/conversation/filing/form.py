@@ -295,7 +295,8 @@ def start_urgent(
         new.reporter_name, new.about, new.subject = old.reporter_name, old.about, old.subject
         new.service_id, new.description = old.service_id, old.description
     if text:
-        new.description = text[: story.DESCRIPTION_MAX]
+        told = f"{new.description}\n{text}" if new.description else text
+        new.description = told[: story.DESCRIPTION_MAX]
         intent = kb.router.classify(text)
         if intent.service_ids and new.service_id is None:
             new.service_id = intent.service_ids[0]

@@ -55,14 +55,20 @@ def spoken(incoming: Incoming, kb: Knowledge) -> str:
 
 
 def ask_description(state: Session, kb: Knowledge) -> Reply:
-    return Reply([m.text(report_copy(kb)["description"])])
+    return Reply([m.text(_question(state, kb))])
+
+
+def _question(state: Session, kb: Knowledge) -> str:
+    copy = report_copy(kb)
+    draft = draft_of(state)
+    return str(copy["description_permohonan" if draft.type == "permohonan" else "description"])
 
 
 def answer_description(state: Session, incoming: Incoming, kb: Knowledge) -> Outcome:
     copy = report_copy(kb)
     draft = draft_of(state)
     if incoming.choice_id in (DONE, SKIP):
-        return Reply([m.text(copy["description"])])
+        return Reply([m.text(_question(state, kb))])
     if incoming.kind in EVIDENCE_KINDS:
         fetched = attach(draft, incoming)
         text = spoken(incoming, kb)
