@@ -54,6 +54,8 @@ class Service(_Model):
     cost: str = Field(min_length=1)
     duration: str = Field(min_length=1)
     legal_basis: tuple[str, ...] = Field(min_length=1)
+    # Where facts beyond the office's own LIGAT document come from (for staff; not shown).
+    sources: tuple[str, ...] = ()
     keywords: tuple[str, ...] = Field(min_length=3)
     # Facts the office still has to confirm: shown to staff, never presented as certain.
     to_complete: tuple[Completable, ...] = ()

@@ -228,3 +228,32 @@ def test_an_unknown_to_complete_field_is_refused():
     data["services"][0]["to_complete"] = ["alamat"]
     with pytest.raises(ValidationError, match="to_complete"):
         parse_catalogue(data)
+
+
+SEED = Path("/work/shared/seed/ligat-dinas-sosial-inhil-2024.txt")
+
+
+def _in_seed(line: str, seed: str) -> bool:
+    found = re.search(r"nomor\s+([\w/.]+)\s+tahun\s+(\d{4})", line.lower())
+    if found is None:
+        return False
+    number, year = re.escape(found.group(1)), found.group(2)
+    return re.search(rf"(nomor|no)\s*{number}\s+tahun\s+{year}", seed) is not None
+
+
+def test_every_legal_basis_is_from_the_seed_sourced_or_marked_to_complete():
+    if not SEED.exists():
+        pytest.skip("the office's seed document is not on this machine")
+    sources = " ".join(s for service in CATALOGUE.services for s in service.sources)
+    seed = SEED.read_text(encoding="utf-8").lower()
+    for service in CATALOGUE.services:
+        if "legal_basis" in service.to_complete:
+            continue
+        for line in service.legal_basis:
+            short = line.split(" tentang ")[0]
+            assert _in_seed(line, seed) or short in sources, f"{service.id}: {short}"
+
+
+def test_referrals_name_their_source():
+    for referral in CATALOGUE.referrals:
+        assert referral.source.strip(), referral.id
