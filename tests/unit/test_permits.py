@@ -43,6 +43,8 @@ def test_people_must_be_a_number():
         chat.say(answer)
     turn = chat.say("banyak")
     assert chat.step == "permit_people" and "angka" in texts(turn)
+    chat.say("²")  # a digit to Unicode, not a number a citizen means (found by the properties)
+    assert chat.step == "permit_people"
 
 
 def test_izin_sumbangan_and_lks_registration_are_told_apart_first():

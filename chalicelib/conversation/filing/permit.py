@@ -109,7 +109,7 @@ def _field_step(field: str) -> Step:
         if permit is None:
             return NotUnderstood()
         if field == "people":
-            digits = "".join(c for c in value if c.isdigit())[:6]
+            digits = "".join(c for c in value if c in "0123456789")[:6]
             if not digits or not 1 <= int(digits) <= PEOPLE_MAX:
                 return Again(kb.copy["permit"]["people_invalid"])
             permit.people = int(digits)
