@@ -188,6 +188,9 @@ class Draft(BaseModel):
     remembered: bool = False  # name, NIK and place taken from the citizen's last report
     urgent: bool = False
     permit: Permit | None = None
+    # A draft begun before the form's order changed: the step it had reached. Steps before it
+    # in the old order were answered and are not asked again (see filing/form.py).
+    legacy_step: str | None = None
     anonymous: bool | None = None  # stored on sessions from before `identity`
 
 
@@ -211,7 +214,7 @@ class Session(BaseModel):
             old = data.pop("draft", None)
             value = {**value, "data": data}
             if old and not value.get("draft"):
-                value["draft"] = old
+                value["draft"] = {**old, "legacy_step": old.get("step")}
         return value
 
 

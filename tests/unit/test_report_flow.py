@@ -527,3 +527,41 @@ def test_a_photo_outside_a_form_is_offered_as_a_report_and_attached():
     chat.tap("rpt:agree")
     chat.tap("rpt:svc:bencana")
     assert chat.step == "about" and chat.draft["description"].startswith("Atap rumah warga")
+
+
+def test_a_draft_stored_at_the_photos_step_before_the_deploy_finishes_without_asking_again():
+    """The old order asked the photos, then anonymity, after everything else: such a draft
+    asks only what it had not reached, then shows the summary."""
+    from chalicelib.conversation.model import Session
+
+    chat = Chat()
+    chat.session = Session.model_validate(
+        {
+            "flow": "report",
+            "step": "media",
+            "data": {
+                "draft": {
+                    "type": "pengaduan",
+                    "started_at": "2026-11-24T02:50:00.000000Z",
+                    "step": "media",
+                    "consent_at": "2026-11-24T02:50:10.000000Z",
+                    "service_id": "gepeng_odha",
+                    "duplicate_checked": True,
+                    "about": "self",
+                    "reporter_name": "Siti Aminah",
+                    "nik": None,
+                    "kecamatan": {"code": "14.04.04", "name": "Tembilahan"},
+                    "desa": {"code": "14.04.04.1001", "name": "Tembilahan Kota"},
+                    "address": None,
+                    "description": "Sudah tiga hari tidur di emperan toko, tampak lapar.",
+                    "media": [],
+                },
+            },
+            "updated_at": "2026-11-24T02:59:30.000000Z",
+        }
+    )
+    chat.tap("rpt:media_done")  # a button sent before the deploy
+    assert chat.step == "anonymity"
+    chat.tap("rpt:named")
+    assert chat.step == "summary"
+    assert chat.tap("rpt:send").effects[0].draft["anonymous"] is False

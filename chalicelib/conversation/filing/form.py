@@ -68,6 +68,25 @@ PERMIT_FORM: tuple[Step, ...] = (
     person.NAME,
     permit.SUMMARY,
 )
+# The order before the problem came first (drafts kept in sessions from then carry
+# `legacy_step`): what came before that step was answered, and a step it did not have is not
+# needed to finish it.
+LEGACY_ORDER = (
+    "privacy",
+    "service",
+    "duplicate",
+    "about",
+    "subject",
+    "name",
+    "nik",
+    "kecamatan",
+    "desa",
+    "address",
+    "description",
+    "media",
+    "anonymity",
+    "summary",
+)
 # Steps whose answer is the citizen's own words; media there is part of the answer.
 MEDIA_STEPS = frozenset({"description", "media", "urgent_story"})
 
@@ -133,7 +152,7 @@ def go(state: Session, kb: Knowledge, name: str) -> Reply:
     if position is None:  # the edit list and the media step, outside the order of the form
         return _must_ask(state, kb, STEPS[name])
     for step in form[position:]:
-        if not step.applies(draft) or step.known(draft):
+        if not step.applies(draft) or step.known(draft) or _answered_before(draft, step):
             if draft.editing and step.name != "service":
                 return _must_ask(state, kb, _last(draft))
             continue
@@ -146,6 +165,16 @@ def go(state: Session, kb: Knowledge, name: str) -> Reply:
 def _must_ask(state: Session, kb: Knowledge, step: Step) -> Reply:
     """A step that always has a question (the summary, the edit list)."""
     return _ask(state, kb, step) or Reply([m.main_menu(kb.copy)])
+
+
+def _answered_before(draft: Draft, step: Step) -> bool:
+    """A step a draft from the old order had already answered, or never had."""
+    if draft.legacy_step is None or draft.editing or draft.mode != "new":
+        return False
+    reached = draft.legacy_step if draft.legacy_step in LEGACY_ORDER else "summary"
+    if step.name not in LEGACY_ORDER:
+        return step.name != "summary"
+    return LEGACY_ORDER.index(step.name) < LEGACY_ORDER.index(reached)
 
 
 def _last(draft: Draft) -> Step:
@@ -166,8 +195,10 @@ def after(state: Session, kb: Knowledge, done: Step) -> Reply:
         return go(state, kb, _last(draft).name)
     form = form_of(draft)
     names = [step.name for step in form]
-    following = form[names.index(done.name) + 1] if done.name in names else _last(draft)
-    return go(state, kb, following.name)
+    if done.name not in names:  # the media step: a draft from the old order goes on from there
+        draft.legacy_step = draft.legacy_step and done.name
+        return go(state, kb, form[0].name if draft.legacy_step else _last(draft).name)
+    return go(state, kb, form[names.index(done.name) + 1].name)
 
 
 def answer(state: Session, incoming: Incoming, kb: Knowledge) -> Reply:
