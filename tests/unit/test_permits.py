@@ -86,3 +86,12 @@ def test_a_request_chosen_from_the_list_of_services_becomes_a_permit():
     chat.tap("rpt:agree")
     chat.tap("rpt:svc:ziarah_tmp")
     assert chat.step == "permit_organisation"
+
+
+def test_a_request_for_something_only_reported_becomes_a_complaint():
+    chat = Chat()
+    chat.tap("menu:request")
+    chat.tap("rpt:agree")
+    chat.say("mau komplain pelayanan petugas yang lambat")
+    assert chat.step == "description" and chat.draft["type"] == "pengaduan"
+    assert chat.draft["service_id"] == "pengaduan"

@@ -68,6 +68,11 @@ def answer(state: Session, incoming: Incoming, kb: Knowledge) -> Outcome:
     allowed = {s.id for s in choices(draft, kb)}
     if draft.type == "pengaduan":
         allowed.add(OTHER)
+    elif service_id == OTHER or _only_reported(service_id, kb):
+        # A request for something only reported (a complaint, "lainnya") is a complaint:
+        # a citizen who cannot tell the two apart still ends in the right form.
+        draft.type = "pengaduan"
+        allowed.add(service_id or OTHER)
     if service_id not in allowed:
         return Again(report_copy(kb)["service_unknown"], repeat=True)
     draft.service_id = service_id
@@ -76,6 +81,11 @@ def answer(state: Session, incoming: Incoming, kb: Knowledge) -> Outcome:
         permit.begin(draft, kb)
         return GoTo("permit_kind")
     return Next()
+
+
+def _only_reported(service_id: str | None, kb: Knowledge) -> bool:
+    service = kb.catalogue.service(service_id or "")
+    return service is not None and not service.accepts_request
 
 
 def ask_duplicate(state: Session, kb: Knowledge) -> Reply | None:
