@@ -27,6 +27,10 @@ test: lint ## lint, type-check, cfn-lint and the whole test suite
 bench: $(STAMP) ## performance and routing figures, as ratios against floors measured in the same run
 	$(BIN)/python -m bench
 
+.PHONY: transcripts
+transcripts: $(STAMP) ## docs/transcripts/: one transcript per citizen journey, from the real engine
+	$(BIN)/python -m tests.transcripts
+
 # Deploy (see README "Deploy" and docs/runbook.md). Values left empty keep the stack's previous
 # ones, so `make deploy STAGE=prod` alone redeploys the stage as it is.
 STAGE           ?= dev

@@ -1,7 +1,10 @@
 """Figure 5: free-text routing accuracy over tests/data/routing_cases.yaml, and classify time.
 
-Prediction: for Intent kinds "service" and "ambiguous", `service_ids[0]`; every other kind is
-"menu". Time per message is compared with a floor that only tokenises the same text.
+Prediction (`predict`): for Intent kinds "service" and "ambiguous", `service_ids[0]`; a
+referral, `referral:<id>`; the assistance-programmes chooser, `help`; every other kind is
+"menu". A case with `urgent: true|false` is right only when the router's urgency agrees too
+(danger now gets the emergency numbers first, whatever the route). Time per message is
+compared with a floor that only tokenises the same text.
 """
 
 from __future__ import annotations
@@ -22,11 +25,14 @@ SHOW_MISSES = 12
 _WORD = re.compile(r"\w+")
 
 
-def load_cases() -> list[dict[str, str]]:
+def load_cases() -> list[dict[str, Any]]:
     import yaml
 
     cases = yaml.safe_load(CASES.read_text(encoding="utf-8")) or []
-    return [{"text": str(c["text"]), "expect": str(c["expect"])} for c in cases]
+    return [
+        {"text": str(c["text"]), "expect": str(c["expect"]), "urgent": c.get("urgent")}
+        for c in cases
+    ]
 
 
 def load_router() -> Any | None:
@@ -45,7 +51,19 @@ def predict(router: Any, text: str) -> str:
     ids = list(getattr(intent, "service_ids", None) or [])
     if intent.kind in ("service", "ambiguous"):
         return str(ids[0]) if ids else "(no service id)"
+    if intent.kind == "referral":
+        return f"referral:{intent.referral_id}"
+    if intent.kind == "help":
+        return "help"
     return "menu"
+
+
+def outcome(router: Any, case: dict[str, Any]) -> str:
+    """The route predicted, marked when the urgency the case expects is missed."""
+    got = predict(router, case["text"])
+    if case.get("urgent") is not None and router.is_urgent(case["text"]) != case["urgent"]:
+        return f"{got} (urgent={not case['urgent']})"
+    return got
 
 
 @figure
@@ -57,7 +75,7 @@ def routing(ctx: Context) -> list[Row]:
             Row("routing classify time", "not available yet", status=NA),
         ]
     cases = load_cases()
-    predictions = [predict(router, c["text"]) for c in cases]  # untimed pass (lazy indexes)
+    predictions = [outcome(router, c) for c in cases]  # untimed pass (lazy indexes)
     misses = [(c, p) for c, p in zip(cases, predictions, strict=True) if p != c["expect"]]
     accuracy = 1 - len(misses) / len(cases)
 

@@ -29,7 +29,13 @@ SIGNATURES = {
     "image/png": (b"\x89PNG\r\n\x1a\n",),
     "image/webp": (b"RIFF",),
     "application/pdf": (b"%PDF",),
+    # Voice notes (Ogg Opus) and other recordings, kept as the description's evidence.
+    "audio/ogg": (b"OggS",),
+    "audio/mpeg": (b"ID3", b"\xff\xfb", b"\xff\xf3", b"\xff\xf2"),
+    "audio/amr": (b"#!AMR",),
 }
+# ISO media files (MP4, M4A, 3GP) say "ftyp" at byte 4 rather than at the start.
+ISO_MEDIA = frozenset({"audio/mp4", "audio/aac", "video/mp4", "video/3gpp"})
 OFFICE_DOCUMENTS = ("application/msword", "application/vnd.openxmlformats", "application/zip")
 
 
@@ -50,7 +56,10 @@ def check_content(data: IO[bytes], mime_type: str, sha256_hex: str | None) -> tu
     if sha256_hex and len(sha256_hex) == 64 and sha256_hex.lower() != digest:
         raise EvidenceError("sha256 does not match the Graph API's")
     kind = mime_type.split(";")[0].strip().lower()
-    if kind in SIGNATURES:
+    if kind in ISO_MEDIA:
+        if head[4:8] != b"ftyp":
+            raise EvidenceError(f"content is not {kind}")
+    elif kind in SIGNATURES:
         if not head.startswith(SIGNATURES[kind]):
             raise EvidenceError(f"content is not {kind}")
     elif not kind.startswith(OFFICE_DOCUMENTS):

@@ -165,10 +165,12 @@ def _process_message(body: dict[str, Any], services: Services) -> None:
         log.info("message_duplicate", extra={"wamid": incoming.wamid})
         return
     session = _session(stored.state)
-    turn = services.converse(session, incoming, now)
-    if "tickets" in turn.needs:  # the step asked for the citizen's own tickets
-        tickets = tuple(ticket_view(t) for t in store.citizen_tickets(incoming.citizen))
-        turn = services.converse(session, incoming, now, tickets)
+    turn = services.converse(
+        session,
+        incoming,
+        now,
+        lambda: [ticket_view(t) for t in store.citizen_tickets(incoming.citizen)],
+    )
     commit = TurnCommit(
         wamid=incoming.wamid,
         citizen=incoming.citizen,
@@ -260,6 +262,11 @@ def ticket_view(item: dict[str, Any]) -> TicketView:
         status=item.get("status", "diterima"),
         created_at=item["created_at"],
         public_note=item.get("public_note"),
+        about=item.get("about"),
+        reporter_name=item.get("reporter_name"),
+        nik=item.get("nik"),
+        kecamatan=item.get("kecamatan"),
+        desa=item.get("desa"),
     )
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import partial
@@ -17,7 +17,7 @@ from chalicelib.whatsapp.client import GraphClient
 
 if TYPE_CHECKING:
     from chalicelib.catalogue.services import Catalogue
-    from chalicelib.conversation.engine import Knowledge
+    from chalicelib.conversation.knowledge import Knowledge
     from chalicelib.conversation.model import Incoming, Session, TicketView, Turn
     from chalicelib.media import EvidenceCopier
 
@@ -54,47 +54,21 @@ class Services:
     evidence: EvidenceCopier
     s3: Any  # evidence copies, and inbound items too big for a queue message
 
-    def knowledge(self, now: datetime, tickets: tuple[TicketView, ...] | None = None) -> Knowledge:
-        from chalicelib.catalogue.office import load_office
-        from chalicelib.catalogue.regions import load_regions
-        from chalicelib.conversation.copy import load_copy
-        from chalicelib.conversation.engine import Knowledge
+    def knowledge(self, now: datetime) -> Knowledge:
+        from chalicelib.conversation.knowledge import build_knowledge
 
-        catalogue = self.catalogue.get()
-        return Knowledge(
-            copy=load_copy(),
-            catalogue=catalogue,
-            office=load_office(),
-            router=_router(catalogue),
-            regions=load_regions(),
-            now=now,
-            tickets=tickets,
-        )
+        return build_knowledge(now, self.catalogue.get())
 
     def converse(
         self,
         session: Session | None,
         incoming: Incoming,
         now: datetime,
-        tickets: tuple[TicketView, ...] | None = None,
+        load_tickets: Callable[[], Iterable[TicketView]],
     ) -> Turn:
-        from chalicelib.conversation.engine import respond
+        from chalicelib.conversation.engine import run_turn
 
-        return respond(session, incoming, self.knowledge(now, tickets))
-
-
-_routers: dict[int, Any] = {}
-
-
-def _router(catalogue: Catalogue) -> Any:
-    """One router per catalogue object (rebuilt only when the catalogue is re-read)."""
-    from chalicelib.conversation.intent import Router
-
-    key = id(catalogue)
-    if key not in _routers:
-        _routers.clear()
-        _routers[key] = Router(catalogue)
-    return _routers[key]
+        return run_turn(session, incoming, self.knowledge(now), load_tickets)
 
 
 def build_services(

@@ -6,12 +6,8 @@ import itertools
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from chalicelib.catalogue.office import load_office
-from chalicelib.catalogue.regions import load_regions
-from chalicelib.catalogue.services import load_catalogue
-from chalicelib.conversation.copy import load_copy
-from chalicelib.conversation.engine import Knowledge, respond
-from chalicelib.conversation.intent import default_router
+from chalicelib.conversation.engine import run_turn
+from chalicelib.conversation.knowledge import build_knowledge
 from chalicelib.conversation.model import Incoming, MediaRef, Place, Session, TicketView, Turn
 
 # A Tuesday, 10:00 WIB: inside office hours.
@@ -28,17 +24,6 @@ class Chat:
         self.turns: list[Turn] = []
         self.pause = timedelta(seconds=20)  # between two messages
 
-    def knowledge(self, tickets: tuple[TicketView, ...] | None = None) -> Knowledge:
-        return Knowledge(
-            copy=load_copy(),
-            catalogue=load_catalogue(),
-            office=load_office(),
-            router=default_router(),
-            regions=load_regions(),
-            now=self.now,
-            tickets=tickets,
-        )
-
     def send(self, kind: str = "text", **fields: Any) -> Turn:
         incoming = Incoming(
             wamid=f"wamid.T{next(_ids)}",
@@ -48,9 +33,7 @@ class Chat:
             profile_name=self.name,
             **fields,
         )
-        turn = respond(self.session, incoming, self.knowledge())
-        if "tickets" in turn.needs:
-            turn = respond(self.session, incoming, self.knowledge(tuple(self.tickets)))
+        turn = run_turn(self.session, incoming, build_knowledge(self.now), lambda: self.tickets)
         self.session = turn.session
         self.turns.append(turn)
         self.now += self.pause
@@ -75,7 +58,10 @@ class Chat:
 
     @property
     def draft(self) -> dict[str, Any]:
-        return (self.session.data if self.session else {}).get("draft", {})
+        """The draft's answers so far, as JSON (unanswered fields left out)."""
+        if self.session is None or self.session.draft is None:
+            return {}
+        return self.session.draft.model_dump(mode="json", exclude_none=True)
 
 
 def texts(turn: Turn) -> str:

@@ -38,6 +38,8 @@ class Office(BaseModel):
     name: str
     short_name: str = Field(max_length=60)
     whatsapp: str
+    # A telephone staff answer in office hours; None until the office confirms one.
+    phone: str | None = None
     address: str
     hours: dict[int, tuple[time, time] | None]
     hours_text: str

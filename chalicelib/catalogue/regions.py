@@ -89,6 +89,19 @@ class Regions:
         """A kecamatan or village by its Kemendagri code, with or without dots."""
         return self._by_code.get(_code_key(code))
 
+    @property
+    def villages(self) -> tuple[Village, ...]:
+        return tuple(v for kec in self.kecamatan for v in kec.villages)
+
+    @property
+    def alphabetical(self) -> tuple[Kecamatan, ...]:
+        """Kecamatan as a citizen looks for them in a list: by name."""
+        return tuple(sorted(self.kecamatan, key=lambda k: k.name.casefold()))
+
+    def kecamatan_of(self, village: Village) -> Kecamatan | None:
+        found = self.by_code(village.kecamatan_code)
+        return found if isinstance(found, Kecamatan) else None
+
     def villages_of(self, kecamatan_code: str) -> tuple[Village, ...]:
         found = self.by_code(kecamatan_code)
         return found.villages if isinstance(found, Kecamatan) else ()
@@ -137,6 +150,12 @@ def match_kecamatan(text: str, regions: Regions | None = None) -> list[Kecamatan
 def match_village(kecamatan_code: str, text: str, regions: Regions | None = None) -> list[Village]:
     """Up to 3 desa/kelurahan of one kecamatan the text may name, best first."""
     return _best_matches(text, (regions or load_regions()).villages_of(kecamatan_code))
+
+
+def match_village_anywhere(text: str, regions: Regions | None = None) -> list[Village]:
+    """Up to 3 desa/kelurahan of the whole kabupaten the text may name, best first: a citizen
+    need not know the kecamatan."""
+    return _best_matches(text, (regions or load_regions()).villages)
 
 
 def paged(items: Sequence[T], page: int, per_page: int = PER_PAGE) -> tuple[list[T], bool, bool]:

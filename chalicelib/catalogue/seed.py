@@ -21,9 +21,17 @@ def seed_catalogue(dynamodb: Any, table: str, catalogue: Catalogue | None = None
     """Write the packaged catalogue; returns how many items were written."""
     catalogue = catalogue or load_catalogue()
     written = 0
-    records = [("GROUP", g.id, g.model_dump(), n) for n, g in enumerate(catalogue.groups)] + [
-        ("SERVICE", s.id, s.model_dump(mode="json"), n) for n, s in enumerate(catalogue.services)
-    ]
+    records = (
+        [("GROUP", g.id, g.model_dump(), n) for n, g in enumerate(catalogue.groups)]
+        + [
+            ("SERVICE", s.id, s.model_dump(mode="json"), n)
+            for n, s in enumerate(catalogue.services)
+        ]
+        + [
+            ("REFERRAL", r.id, r.model_dump(mode="json"), n)
+            for n, r in enumerate(catalogue.referrals)
+        ]
+    )
     for kind, item_id, data, position in records:
         try:
             dynamodb.put_item(
@@ -73,5 +81,8 @@ def read_catalogue(dynamodb: Any, table: str) -> Catalogue | None:
     items.sort(key=lambda i: int(i.get("position", {"N": "0"})["N"]))
     groups = [json.loads(i["data"]["S"]) for i in items if i["sk"]["S"].startswith("GROUP#")]
     services = [json.loads(i["data"]["S"]) for i in items if i["sk"]["S"].startswith("SERVICE#")]
+    referrals = [json.loads(i["data"]["S"]) for i in items if i["sk"]["S"].startswith("REFERRAL#")]
     version = max(int(i.get("seed_version", {"N": "1"})["N"]) for i in items)
-    return parse_catalogue({"version": version, "groups": groups, "services": services})
+    return parse_catalogue(
+        {"version": version, "groups": groups, "services": services, "referrals": referrals}
+    )

@@ -18,6 +18,8 @@ from chalicelib.whatsapp.outbound import BUTTON_TITLE_MAX, ROW_DESCRIPTION_MAX, 
 SERVICES_PATH = Path(__file__).with_name("services.yaml")
 
 Slug = Field(pattern=r"^[a-z][a-z0-9_]*$", max_length=40)
+# Permits the office issues; each has its own short form in the conversation.
+PermitKind = Literal["ziarah", "sumbangan", "lks"]
 Completable = Literal[
     "summary", "eligibility", "requirements", "steps", "cost", "duration", "legal_basis"
 ]
@@ -43,6 +45,8 @@ class Service(_Model):
     description: str = Field(min_length=1, max_length=ROW_DESCRIPTION_MAX)
     urgent: bool = False
     accepts_request: bool = True
+    # A request for this service is a permit (its own short form), not a welfare case.
+    permits: tuple[PermitKind, ...] = ()
     summary: str = Field(min_length=1, max_length=600)
     eligibility: tuple[str, ...] = Field(min_length=1)
     requirements: tuple[str, ...] = Field(min_length=1)
@@ -50,6 +54,8 @@ class Service(_Model):
     cost: str = Field(min_length=1)
     duration: str = Field(min_length=1)
     legal_basis: tuple[str, ...] = Field(min_length=1)
+    # Where facts beyond the office's own LIGAT document come from (for staff; not shown).
+    sources: tuple[str, ...] = ()
     keywords: tuple[str, ...] = Field(min_length=3)
     # Facts the office still has to confirm: shown to staff, never presented as certain.
     to_complete: tuple[Completable, ...] = ()
@@ -61,17 +67,43 @@ class Service(_Model):
         return self
 
 
+class Referral(_Model):
+    """A question outside the office's services, answered with who handles it instead."""
+
+    id: str = Slug
+    title: str = Field(min_length=1, max_length=60)
+    answer: str = Field(min_length=1, max_length=700)
+    keywords: tuple[str, ...] = Field(min_length=2)
+    # Where the fact comes from, for staff reviewing the answer; not shown to citizens.
+    source: str = Field(min_length=1)
+    # The office still has to confirm the answer: shown with one "to confirm" note.
+    to_complete: bool = False
+
+    @model_validator(mode="after")
+    def _keywords_lowercase(self) -> Referral:
+        if any(k != k.lower().strip() or not k for k in self.keywords):
+            raise ValueError(f"{self.id}: keywords must be lowercase and trimmed")
+        return self
+
+
 class Catalogue(_Model):
     version: int = Field(ge=1)
     groups: tuple[Group, ...] = Field(min_length=1, max_length=9)
     services: tuple[Service, ...] = Field(min_length=1)
+    referrals: tuple[Referral, ...] = ()
 
     @model_validator(mode="after")
     def _consistent(self) -> Catalogue:
         group_ids = [g.id for g in self.groups]
         service_ids = [s.id for s in self.services]
         numbers = [s.number for s in self.services]
-        for name, values in (("group", group_ids), ("service", service_ids), ("number", numbers)):
+        referral_ids = [r.id for r in self.referrals]
+        for name, values in (
+            ("group", group_ids),
+            ("service", service_ids),
+            ("number", numbers),
+            ("referral", referral_ids),
+        ):
             if len(set(values)) != len(values):
                 raise ValueError(f"duplicate {name} in the catalogue")
         orphans = {s.group for s in self.services} - set(group_ids)
@@ -86,6 +118,9 @@ class Catalogue(_Model):
 
     def service(self, service_id: str) -> Service | None:
         return next((s for s in self.services if s.id == service_id), None)
+
+    def referral(self, referral_id: str) -> Referral | None:
+        return next((r for r in self.referrals if r.id == referral_id), None)
 
     def group(self, group_id: str) -> Group | None:
         return next((g for g in self.groups if g.id == group_id), None)

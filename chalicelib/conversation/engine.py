@@ -1,31 +1,29 @@
 """The conversation engine: (session, incoming message, knowledge) -> turn. Pure: no I/O.
 
-`respond` is the one entry point. It applies what holds everywhere (flood limit, idle expiry,
-the commands menu/batal/kembali/bantuan), then hands the message to the step the citizen is in:
-browsing information (this module) or filing a report or request (`report.py`).
+`run_turn` is the one entry point for callers (processor, tests, benchmarks): it runs
+`respond` and, when a step asks for the citizen's own tickets, loads them and runs it again.
+`respond` applies what holds everywhere (flood limit, the urgent safety net, idle expiry, the
+commands menu/batal/kembali/bantuan), then hands the message to the part the citizen is in:
+information (`information.py`), a report or request (`filing/`), their status (`status.py`),
+or an offer to report what they just sent (`offers.py`).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable
+from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import Any
 
-from chalicelib.catalogue.office import Office
-from chalicelib.catalogue.regions import Regions
-from chalicelib.catalogue.services import Catalogue
+from chalicelib.conversation import filing, information, offers
 from chalicelib.conversation import messages as m
-from chalicelib.conversation import report
-from chalicelib.conversation.intent import Intent, Router
-from chalicelib.conversation.model import (
-    CountInformation,
-    Incoming,
-    Reply,
-    Session,
-    TicketView,
-    Turn,
-)
+from chalicelib.conversation.intent import Intent
+from chalicelib.conversation.knowledge import Knowledge
+from chalicelib.conversation.model import Incoming, Reply, Session, TicketView, Turn
+from chalicelib.conversation.status import status
 from chalicelib.whatsapp.outbound import OutboundMessage
+
+__all__ = ["Knowledge", "respond", "run_turn"]
 
 SESSION_IDLE = timedelta(minutes=30)
 FLOOD_WINDOW = timedelta(minutes=1)
@@ -35,21 +33,18 @@ STRICT_COMMANDS = frozenset(
 )
 
 
-@dataclass(frozen=True)
-class Knowledge:
-    """Everything the engine reads besides the message: copy, catalogue, office, clock.
-
-    `tickets` is the citizen's own tickets, loaded only when a step asks for them (see
-    `Turn.needs`), so most messages cost no extra read.
-    """
-
-    copy: dict[str, Any]
-    catalogue: Catalogue
-    office: Office
-    router: Router
-    regions: Regions
-    now: datetime
-    tickets: tuple[TicketView, ...] | None = None
+def run_turn(
+    session: Session | None,
+    incoming: Incoming,
+    kb: Knowledge,
+    load_tickets: Callable[[], Iterable[TicketView]],
+) -> Turn:
+    """One message, answered: the engine, and again with the citizen's own tickets when a
+    step needs them (most messages need none, so they cost no read)."""
+    turn = respond(session, incoming, kb)
+    if "tickets" in turn.needs and kb.tickets is None:
+        turn = respond(session, incoming, replace(kb, tickets=tuple(load_tickets())))
+    return turn
 
 
 def respond(session: Session | None, incoming: Incoming, kb: Knowledge) -> Turn:
@@ -61,15 +56,20 @@ def respond(session: Session | None, incoming: Incoming, kb: Knowledge) -> Turn:
     flood = _count_message(state, kb)
     if flood is not None:
         return Turn(session=state, replies=flood)
+    carried = offers.take(state)
+    if offers.in_danger(state, incoming, kb):  # before anything else, wherever the citizen is
+        reply = offers.safety_net(state, incoming, kb)
+        state.updated_at = kb.now
+        return Turn(session=state, replies=reply.messages)
     notice: list[OutboundMessage] = []
     if _idled_out(state, kb.now):
         if state.flow == "report":
-            reply = report.offer_resume(state, incoming, kb)
+            reply = filing.offer_resume(state, kb)
             state.updated_at = kb.now
             return Turn(session=state, replies=reply.messages)
         notice.append(m.text(kb.copy["expired"]))
         state.flow, state.step = None, None
-    reply = _dispatch(state, incoming, kb)
+    reply = _dispatch(state, incoming, kb, carried)
     state.updated_at = kb.now
     if reply.needs:
         return Turn(session=state, needs=reply.needs)
@@ -94,19 +94,19 @@ def _idled_out(state: Session, now: datetime) -> bool:
     return active and state.updated_at is not None and now - state.updated_at > SESSION_IDLE
 
 
-def _dispatch(state: Session, incoming: Incoming, kb: Knowledge) -> Reply:
+def _dispatch(state: Session, incoming: Incoming, kb: Knowledge, carried: dict[str, Any]) -> Reply:
     if incoming.kind == "choice":
-        return _on_choice(state, incoming.choice_id or "", incoming, kb)
+        return _on_choice(state, incoming.choice_id or "", incoming, kb, carried)
     if incoming.kind == "text":
         intent = kb.router.classify(incoming.text or "")
         if intent.kind == "command" and intent.command and _is_command(state, incoming, intent):
             return _on_command(state, intent.command, kb)
         if state.flow == "report":
-            return report.on_message(state, incoming, kb)
-        return _on_free_text(state, intent, kb)
+            return filing.answer(state, incoming, kb)
+        return _on_free_text(state, incoming.text or "", intent, kb)
     if state.flow == "report":
-        return report.on_message(state, incoming, kb)
-    return _on_other_type(incoming, kb)
+        return filing.answer(state, incoming, kb)
+    return _on_other_type(state, incoming, kb)
 
 
 def _is_command(state: Session, incoming: Incoming, intent: Intent) -> bool:
@@ -120,12 +120,11 @@ def _is_command(state: Session, incoming: Incoming, intent: Intent) -> bool:
 
 def _on_command(state: Session, command: str, kb: Knowledge) -> Reply:
     if command == "kembali":
-        if state.flow == "report":
-            return report.back(state, kb)
-        return _back_in_information(state, kb)
+        if state.flow == "report" and state.draft is not None:
+            return filing.back(state, kb)
+        return information.back(state, kb)
     if command == "batal":
-        report.discard(state)
-        state.flow, state.step = None, None
+        filing.discard(state)
         return Reply([_menu(kb, kb.copy["cancelled"])])
     state.flow, state.step = None, None  # "menu" leaves a flow; its draft is kept for a day
     if command == "bantuan":
@@ -133,86 +132,78 @@ def _on_command(state: Session, command: str, kb: Knowledge) -> Reply:
     return Reply([m.main_menu(kb.copy)])
 
 
-def _on_choice(state: Session, choice: str, incoming: Incoming, kb: Knowledge) -> Reply:
+def _on_choice(
+    state: Session, choice: str, incoming: Incoming, kb: Knowledge, carried: dict[str, Any]
+) -> Reply:
     action, _, argument = choice.partition(":")
     if action == "rpt" and state.flow == "report":
-        return report.on_message(state, incoming, kb)
+        return filing.answer(state, incoming, kb)
     if action in ("menu", ""):
-        return _on_menu_item(state, argument if action == "menu" else "", kb)
+        return _on_menu_item(state, argument if action == "menu" else "", kb, carried)
     if action == "grp" and kb.catalogue.group(argument):
-        state.flow, state.step = None, f"info:group:{argument}"
-        return Reply([m.services_list(kb.copy, kb.catalogue, argument)])
+        return information.group(state, kb, argument)
     if action == "svc" and kb.catalogue.service(argument):
-        return _answer(state, argument, kb)
+        return information.answer(state, kb, argument)
+    if action == "det" and kb.catalogue.service(argument):
+        return information.details(state, kb, argument)
     if action in ("req", "adu"):
         kind = "permohonan" if action == "req" else "pengaduan"
-        return report.start(state, kb, kind, service_id=argument or None)
+        return offers.start_report(state, kb, kind, argument or None, carried)
+    if action == "urg":
+        return offers.start_urgent(state, kb, carried)
     if action == "status":
-        return report.status(state, kb, argument or None)
+        return status(state, kb, argument or None)
     return Reply([_menu(kb, kb.copy["fallback"]["body"])])
 
 
-def _on_menu_item(state: Session, item: str, kb: Knowledge) -> Reply:
+def _on_menu_item(state: Session, item: str, kb: Knowledge, carried: dict[str, Any]) -> Reply:
     state.flow, state.step = None, None
     if item == "info":
-        state.step = "info:groups"
-        return Reply([m.groups_list(kb.copy, kb.catalogue)])
+        return information.groups(state, kb)
     if item == "complaint":
-        return report.start(state, kb, "pengaduan")
+        return offers.start_report(state, kb, "pengaduan", None, carried)
     if item == "request":
-        return report.start(state, kb, "permohonan")
+        return offers.start_report(state, kb, "permohonan", None, carried)
     if item == "status":
-        return report.status(state, kb, None)
+        return status(state, kb, None)
     if item == "contact":
         return Reply([m.contact(kb.copy, kb.office, kb.now)])
+    if item == "help":
+        return information.programmes(state, kb)
     return Reply([m.main_menu(kb.copy)])
 
 
-def _on_free_text(state: Session, intent: Intent, kb: Knowledge) -> Reply:
+def _on_free_text(state: Session, text: str, intent: Intent, kb: Knowledge) -> Reply:
+    problem = offers.looks_like_a_problem(text, kb)
     if intent.kind == "service" and intent.service_ids:
-        return _answer(state, intent.service_ids[0], kb)
+        if problem:
+            return offers.problem_told(state, text, intent.service_ids[0], kb)
+        return information.answer(state, kb, intent.service_ids[0])
     if intent.kind == "ambiguous" and intent.service_ids:
         services = [kb.catalogue.service(s) for s in intent.service_ids[:3]]
         return Reply([m.ambiguous(kb.copy, [s for s in services if s])])
+    if intent.kind == "referral" and intent.referral_id:
+        return information.referral(state, kb, intent.referral_id)
+    if intent.kind == "help":
+        return information.programmes(state, kb)
     if intent.kind == "status":
-        return report.status(state, kb, intent.ticket_number)
+        return status(state, kb, intent.ticket_number)
     if intent.kind == "contact":
         return Reply([m.contact(kb.copy, kb.office, kb.now)])
     if intent.kind in ("complaint", "request"):
         kind = "pengaduan" if intent.kind == "complaint" else "permohonan"
-        return report.start(state, kb, kind)
+        return filing.start(state, kb, kind)
     if intent.kind == "greeting":
         state.flow, state.step = None, None
         return Reply([m.main_menu(kb.copy)])
+    if problem:
+        return offers.problem_told(state, text, None, kb)
     return Reply([_menu(kb, kb.copy["fallback"]["body"])])
 
 
-def _answer(state: Session, service_id: str, kb: Knowledge) -> Reply:
-    service = kb.catalogue.service(service_id)
-    if service is None:
-        return Reply([m.main_menu(kb.copy)])
-    state.flow, state.step = None, f"info:service:{service.id}"
-    return Reply(
-        [m.service_answer(kb.copy, service, kb.office), m.answer_actions(kb.copy, service)],
-        [CountInformation(service_id=service.id)],
-    )
-
-
-def _back_in_information(state: Session, kb: Knowledge) -> Reply:
-    step = state.step or ""
-    if step.startswith("info:service:"):
-        service = kb.catalogue.service(step.removeprefix("info:service:"))
-        if service:
-            state.step = f"info:group:{service.group}"
-            return Reply([m.services_list(kb.copy, kb.catalogue, service.group)])
-    if step.startswith("info:group:"):
-        state.step = "info:groups"
-        return Reply([m.groups_list(kb.copy, kb.catalogue)])
-    state.flow, state.step = None, None
-    return Reply([m.main_menu(kb.copy)])
-
-
-def _on_other_type(incoming: Incoming, kb: Knowledge) -> Reply:
+def _on_other_type(state: Session, incoming: Incoming, kb: Knowledge) -> Reply:
+    if incoming.media is not None and incoming.kind != "sticker":
+        return offers.media_outside_a_form(state, incoming, kb)
     note = kb.copy["nontext"].get(incoming.kind, kb.copy["nontext"]["unsupported"])
     if incoming.kind in ("reaction", "sticker"):
         return Reply([m.text(note)])

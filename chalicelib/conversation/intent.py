@@ -36,6 +36,8 @@ Kind = Literal[
     "contact",
     "complaint",
     "request",
+    "help",
+    "referral",
     "unknown",
 ]
 Command = Literal["menu", "batal", "kembali", "bantuan"]
@@ -62,6 +64,7 @@ POSITION_DECAY = 0.15
 RELATIVE = "yang"
 RELATIVE_WEIGHT = 0.7
 SERVICE_THRESHOLD = 0.4
+REFERRAL = "ref:"  # label prefix of a referral's phrases among the services' ones
 AMBIGUOUS_RATIO = 0.8
 MAX_CHOICES = 3
 NONSENSE_MAX_CHARS = 3
@@ -85,6 +88,7 @@ class Intent:
     command: Command | None = None
     service_ids: tuple[str, ...] = ()
     ticket_number: str | None = None
+    referral_id: str | None = None
     score: float = 0.0
 
 
@@ -261,7 +265,15 @@ class Router:
         data = load_vocabulary() if vocabulary is None else vocabulary
         self._normalizer = Normalizer(data.get("abbreviations") or {})
         self._service_order = {service.id: i for i, service in enumerate(catalogue.services)}
-        self._services = _Lexicon(self._service_phrases(catalogue, data.get("services") or {}))
+        # Referrals (questions for another body) compete with services phrase by phrase, so
+        # the more specific wording wins: "kip kuliah" is a referral, "beasiswa" a service.
+        phrases = self._service_phrases(catalogue, data.get("services") or {})
+        for referral in catalogue.referrals:
+            for keyword in referral.keywords:
+                phrases.extend(
+                    self._phrases(keyword, REFERRAL + referral.id, KEYWORD_WEIGHT, joined=True)
+                )
+        self._services = _Lexicon(phrases)
 
         status = data.get("status") or {}
         self._status_strong = self._lexicon(status.get("strong"), "status")
@@ -272,7 +284,12 @@ class Router:
             ("request", self._lexicon(data.get("request"), "request")),
         ]
         self._how_to = self._lexicon(data.get("how_to"), "how_to")
-        self._urgent = self._lexicon(data.get("urgent"), "urgent")
+        self._questions = self._lexicon(data.get("questions"), "question")
+        self._help = self._lexicon(data.get("help"), "help")
+        urgent = data.get("urgent") or {}
+        self._danger = self._lexicon(urgent.get("danger"), "danger")
+        self._alarm = self._lexicon(urgent.get("alarm"), "alarm")
+        self._calm = self._lexicon(urgent.get("calm"), "calm")
         self._no_intent = self._words(data.get("fillers")) | self._words(data.get("greetings"))
         self._particles = self._words(data.get("command_particles"))
         self._commands: dict[str, Command] = {}
@@ -282,7 +299,9 @@ class Router:
                 self._commands.setdefault(self._normalizer(phrase), command)
         self._command_typo_targets = [phrase for phrase in self._commands if len(phrase) >= 4]
 
-        lexicons = [self._services, self._status_strong, self._how_to, self._urgent]
+        lexicons = [self._services, self._status_strong, self._how_to, self._help]
+        lexicons += [self._questions]
+        lexicons += [self._danger, self._alarm, self._calm]
         lexicons += [lexicon for _, lexicon in self._kinds]
         self._vocabulary = _Vocabulary(
             set().union(*(lexicon.words for lexicon in lexicons)) | self._no_intent,
@@ -325,10 +344,20 @@ class Router:
         # Context words alone ("nomor wa petugas") do not override an explicit wish.
         if ranked and ranked[0][1] >= SERVICE_THRESHOLD and (named or wished is None):
             top = ranked[0][1]
-            close = [sid for sid, score in ranked if score >= top * AMBIGUOUS_RATIO]
+            if ranked[0][0].startswith(REFERRAL):
+                return Intent(
+                    "referral", referral_id=ranked[0][0].removeprefix(REFERRAL), score=top
+                )
+            close = [
+                sid
+                for sid, score in ranked
+                if score >= top * AMBIGUOUS_RATIO and not sid.startswith(REFERRAL)
+            ]
             if len(close) == 1:
                 return Intent("service", service_ids=(close[0],), score=top)
             return Intent("ambiguous", service_ids=tuple(close[:MAX_CHOICES]), score=top)
+        if wished is None and self._help.find(mapped):
+            return Intent("help", score=1.0)
         if wished is not None:
             kind, hits = wished
             return Intent(kind, score=max(hit.score for hit in hits))
@@ -337,8 +366,19 @@ class Router:
         return Intent("unknown")
 
     def is_urgent(self, text: str) -> bool:
-        words = self._normalizer.tokens(text)
-        return bool(self._urgent.find([self._vocabulary.lookup(word) for word in words]))
+        """Danger now: a danger phrase, or an alarm word in a message that is not a question
+        about a benefit, a procedure or the past."""
+        mapped = [self._vocabulary.lookup(word) for word in self._normalizer.tokens(text)]
+        if self._danger.find(mapped):
+            return True
+        return bool(self._alarm.find(mapped)) and not self._calm.find(mapped)
+
+    def is_question(self, text: str) -> bool:
+        """The message asks something (how, what, when…) rather than tells."""
+        if "?" in text[:TEXT_CAP]:
+            return True
+        mapped = [self._vocabulary.lookup(word) for word in self._normalizer.tokens(text)]
+        return bool(self._questions.find(mapped) or self._how_to.find(mapped))
 
     def _command(self, words: list[str]) -> Command | None:
         core = [word for word in words if word not in self._particles] or words
@@ -394,7 +434,11 @@ class Router:
         }
         ranked = sorted(
             totals.items(),
-            key=lambda item: (-item[1], first_seen[item[0]], self._service_order[item[0]]),
+            key=lambda item: (
+                -item[1],
+                first_seen[item[0]],
+                self._service_order.get(item[0], len(self._service_order)),
+            ),
         )
         return ranked, bool(keywords)
 
@@ -455,5 +499,6 @@ def normalize(text: str) -> str:
 
 
 def is_urgent(text: str) -> bool:
-    """Whether the text names an emergency: disaster, death, hunger, violence, a dying patient."""
+    """Whether the text describes danger now: hunger, fire, flood, violence, a missing child,
+    suicide, a patient who must be moved."""
     return default_router().is_urgent(text)

@@ -6,7 +6,7 @@ from datetime import datetime
 from typing import Any
 
 from chalicelib.catalogue.office import Office
-from chalicelib.catalogue.services import Catalogue, Service
+from chalicelib.catalogue.services import Catalogue, Referral, Service
 from chalicelib.clock import WIB
 from chalicelib.tickets.sla import is_office_hours, next_office_open
 from chalicelib.whatsapp.outbound import (
@@ -74,44 +74,109 @@ def services_list(copy: Copy, catalogue: Catalogue, group_id: str) -> ListMessag
     )
 
 
+ANSWER_MAX = 700  # the first answer about a service fits one phone screen
+# (summary length, eligibility lines, requirement lines), from the fullest first answer down.
+SHORTER = ((600, 2, 3), (240, 2, 3), (160, 2, 2), (160, 1, 2), (120, 1, 1))
+
+
 def service_answer(copy: Copy, service: Service, office: Office) -> Text:
-    """One readable message: what, who, documents, steps, cost, duration, where, legal basis."""
+    """The first answer: what it is, who qualifies, the key documents, cost. One note at most
+    when a fact shown is still to be confirmed; the rest follows on a tap (`service_details`).
+    Fits one phone screen: a long summary is cut first, then fewer lines are shown."""
     labels = copy["answer"]
     pending = set(service.to_complete)
-
-    def section(field: str, lines: tuple[str, ...], numbered: bool = False) -> str:
-        items = [f"{n}. {line}" if numbered else f"• {line}" for n, line in enumerate(lines, 1)]
-        note = [labels["to_confirm"]] if field in pending else []
-        return "\n".join([f"*{labels[field]}*", *items, *note])
-
-    def line(field: str, value: str) -> str:
-        note = f" {labels['to_confirm']}" if field in pending else ""
-        return f"*{labels[field]}:* {value}{note}"
-
-    summary = (
-        f"{service.summary} {labels['to_confirm']}" if "summary" in pending else service.summary
+    cost = labels["cost_unknown"] if "cost" in pending else service.cost
+    note = (
+        [labels["to_confirm"]]
+        if pending & {"summary", "eligibility", "requirements", "cost"}
+        else []
     )
-    parts = [f"*{service.name}*", summary]
-    if service.urgent:
-        parts.append(labels["urgent"].format(emergency=emergency_line(office)))
-    parts += [
-        section("eligibility", service.eligibility),
-        section("requirements", service.requirements),
-        section("steps", service.steps, numbered=True),
-        line("cost", service.cost),
-        line("duration", service.duration),
+    urgent = [labels["urgent"].format(emergency=emergency_line(office))] if service.urgent else []
+    body = ""
+    for summary_max, eligibility, requirements in SHORTER:
+        parts = [
+            f"*{service.name}*",
+            fit(service.summary, summary_max),
+            *urgent,
+            _items(labels["eligibility"], service.eligibility[:eligibility]),
+            _items(labels["key_requirements"], service.requirements[:requirements]),
+            f"*{labels['cost']}:* {cost}",
+            *note,
+            labels["more"],
+        ]
+        body = "\n\n".join(parts)
+        if len(body) <= ANSWER_MAX:
+            break
+    return text(fit(body, ANSWER_MAX))
+
+
+def service_details(copy: Copy, service: Service, office: Office) -> Text:
+    """Everything else, on a tap: all requirements, steps, duration, place, legal basis."""
+    labels = copy["answer"]
+    pending = set(service.to_complete)
+    shown = {"requirements", "steps", "duration", "legal_basis"}
+    duration = labels["duration_unknown"] if "duration" in pending else service.duration
+    parts = [
+        f"*{service.name}*",
+        _items(labels["requirements"], service.requirements),
+        _items(labels["steps"], service.steps, numbered=True),
+        f"*{labels['duration']}:* {duration}",
         f"*{labels['place']}:* {office.address}. {office.hours_text}.",
-        section("legal_basis", service.legal_basis),
+        _items(labels["legal_basis"], service.legal_basis),
     ]
+    if pending & shown:
+        parts.append(labels["to_confirm"])
     return text("\n\n".join(parts))
 
 
+def _items(title: str, lines: tuple[str, ...], numbered: bool = False) -> str:
+    items = [f"{n}. {line}" if numbered else f"• {line}" for n, line in enumerate(lines, 1)]
+    return "\n".join([f"*{title}*", *items])
+
+
 def answer_actions(copy: Copy, service: Service) -> Buttons:
+    spec = copy["answer_actions"]
+    first = (
+        (f"req:{service.id}", spec["request"])
+        if service.accepts_request
+        else (f"adu:{service.id}", spec["complaint"])
+    )
+    choices = [(f"det:{service.id}", spec["details"]), first, ("menu", spec["menu"])]
+    return buttons(spec["body"].format(service=service.short_name), choices)
+
+
+def details_actions(copy: Copy, service: Service) -> Buttons:
     spec = copy["answer_actions"]
     choices = [(f"adu:{service.id}", spec["complaint"]), ("menu", spec["menu"])]
     if service.accepts_request:
         choices.insert(0, (f"req:{service.id}", spec["request"]))
     return buttons(spec["body"].format(service=service.short_name), choices)
+
+
+def programmes_list(copy: Copy, catalogue: Catalogue) -> ListMessage:
+    """The assistance programmes, for a citizen who asks about "bantuan" in general."""
+    spec = copy["programmes"]
+    services = [catalogue.service(sid) for sid in spec["services"]]
+    rows = [
+        Row(id=f"svc:{s.id}", title=s.short_name, description=s.description)
+        for s in services
+        if s is not None
+    ]
+    rows.append(Row(**spec["all_row"]))
+    return ListMessage(
+        body=spec["body"],
+        button=spec["button"],
+        sections=[Section(title=spec["section"], rows=rows)],
+    )
+
+
+def referral_answer(copy: Copy, referral: Referral) -> Buttons:
+    spec = copy["referral"]
+    body = f"*{referral.title}*\n{referral.answer}"
+    if referral.to_complete:
+        body += f"\n\n{spec['to_confirm']}"
+    choices = [("menu:info", spec["services"]), ("menu", copy["answer_actions"]["menu"])]
+    return buttons(body, choices)
 
 
 def ambiguous(copy: Copy, services: list[Service]) -> Buttons:
@@ -122,15 +187,20 @@ def emergency_line(office: Office) -> str:
     return ", ".join(f"{e.label} {e.number}" for e in office.emergency)
 
 
+def emergency_list(office: Office) -> str:
+    return "\n".join(f"• {e.label}: *{e.number}*" for e in office.emergency)
+
+
 def contact(copy: Copy, office: Office, now: datetime) -> Text:
     spec = copy["contact"]
-    emergency = "\n".join(f"• {e.label}: *{e.number}*" for e in office.emergency)
+    phone = spec["phone"].format(phone=office.phone) if office.phone else ""
     body = spec["body"].format(
         office=office.name,
         address=office.address,
         hours=office.hours_text,
+        phone=phone,
         whatsapp=office.whatsapp,
-        emergency=emergency,
+        emergency=emergency_list(office),
     )
     return text(f"{body}\n\n{availability(copy, office, now)}")
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from chalicelib.whatsapp import inbound as wa
 from chalicelib.whatsapp.outbound import OutboundMessage
@@ -132,19 +132,95 @@ def _media(media: wa.Media) -> MediaRef:
     )
 
 
+class Attachment(MediaRef):
+    """Evidence sent during a report; copied from the Graph API to S3 under `key`."""
+
+    key: str
+
+
+class RegionRef(BaseModel):
+    """A kecamatan or desa/kelurahan as chosen: its Kemendagri code and its name."""
+
+    code: str
+    name: str
+
+
+class Permit(BaseModel):
+    """What the office needs for a permit: who asks, for what, when, how many."""
+
+    kind: Literal["ziarah", "sumbangan", "lks"] | None = None
+    organisation: str | None = None
+    purpose: str | None = None
+    date: str | None = None
+    people: int | None = None
+    address: str | None = None
+
+
+class Draft(BaseModel):
+    """A report or request being filled in. Every answer is kept until the citizen sends or
+    cancels, so going back or changing one field never loses the others."""
+
+    type: Literal["pengaduan", "permohonan"] = "pengaduan"
+    # append: new information for an open ticket; urgent: the fast urgent report; permit: a
+    # permit request (ziarah, izin sumbangan, LKS registration) with its own short form.
+    mode: Literal["new", "append", "urgent", "permit"] = "new"
+    started_at: datetime
+    step: str | None = None  # the step to resume at
+    editing: bool = False  # changing one field from the summary
+    consent_at: datetime | None = None
+    service_id: str | None = None
+    duplicate_checked: bool = False
+    duplicate_of: str | None = None
+    duplicate_line: str | None = None
+    about: Literal["self", "other"] | None = None
+    subject: str | None = None
+    reporter_name: str | None = None
+    name_typing: bool = False
+    nik: str | None = None
+    kecamatan: RegionRef | None = None
+    desa: RegionRef | None = None
+    place: Place | None = None
+    address: str | None = None
+    description: str | None = None
+    media: list[Attachment] = []
+    # named: known to staff; hidden: kept from field staff and the rekap; none: not recorded.
+    identity: Literal["named", "hidden", "none"] | None = None
+    remembered: bool = False  # name, NIK and place taken from the citizen's last report
+    urgent: bool = False
+    permit: Permit | None = None
+    # A draft begun before the form's order changed: the step it had reached. Steps before it
+    # in the old order were answered and are not asked again (see filing/form.py).
+    legacy_step: str | None = None
+    anonymous: bool | None = None  # stored on sessions from before `identity`
+
+
 class Session(BaseModel):
     """What the conversation remembers about one citizen between messages."""
 
     flow: str | None = None  # None (menus and information) or "report"
     step: str | None = None
-    data: dict[str, Any] = {}  # the report draft lives in data["draft"]
+    draft: Draft | None = None
+    data: dict[str, Any] = {}  # profile name, time of the last report sent
     updated_at: datetime | None = None
     window_start: datetime | None = None  # flood limit: messages in the current minute
     window_count: int = 0
 
+    @model_validator(mode="before")
+    @classmethod
+    def _draft_from_data(cls, value: Any) -> Any:
+        """Sessions stored before the draft was typed kept it as data["draft"]."""
+        if isinstance(value, dict) and isinstance(value.get("data"), dict):
+            data = dict(value["data"])
+            old = data.pop("draft", None)
+            value = {**value, "data": data}
+            if old and not value.get("draft"):
+                value["draft"] = {**old, "legacy_step": old.get("step")}
+        return value
+
 
 class TicketView(BaseModel):
-    """What a citizen may see of one of their own tickets."""
+    """What a citizen may see of one of their own tickets (and be offered again, with
+    consent, when filing the next one)."""
 
     model_config = ConfigDict(frozen=True)
     number: str
@@ -153,6 +229,11 @@ class TicketView(BaseModel):
     status: str
     created_at: datetime
     public_note: str | None = None
+    about: str | None = None
+    reporter_name: str | None = None
+    nik: str | None = None
+    kecamatan: RegionRef | None = None
+    desa: RegionRef | None = None
 
 
 class CountInformation(BaseModel):
@@ -160,12 +241,6 @@ class CountInformation(BaseModel):
 
     kind: Literal["count_information"] = "count_information"
     service_id: str
-
-
-class Attachment(MediaRef):
-    """Evidence sent during a report; copied from the Graph API to S3 under `key`."""
-
-    key: str
 
 
 def evidence_key(wamid: str, media_id: str) -> str:

@@ -19,9 +19,11 @@ from chalicelib.wiring import CatalogueCache
 from tests import payloads as wa
 
 CATALOGUE = load_catalogue()
-EVERY_ITEM = {f"GROUP#{g.id}" for g in CATALOGUE.groups} | {
-    f"SERVICE#{s.id}" for s in CATALOGUE.services
-}
+EVERY_ITEM = (
+    {f"GROUP#{g.id}" for g in CATALOGUE.groups}
+    | {f"SERVICE#{s.id}" for s in CATALOGUE.services}
+    | {f"REFERRAL#{r.id}" for r in CATALOGUE.referrals}
+)
 STAFF_SUMMARY = "Ringkasan PKH yang sudah diperbarui petugas Dinas Sosial pada November 2026."
 
 
@@ -68,7 +70,7 @@ def staff_edit(dynamodb: Any, table: str, summary: str = STAFF_SUMMARY) -> None:
     dynamodb.put_item(TableName=table, Item=item)
 
 
-def test_seeding_writes_every_group_and_service_once(db):
+def test_seeding_writes_every_group_service_and_referral_once(db):
     dynamodb, table = db
     assert read_catalogue(dynamodb, table) is None  # never seeded
 

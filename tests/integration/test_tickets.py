@@ -66,34 +66,33 @@ def walk_to_summary(
     citizen.tap("menu:complaint")
     citizen.tap("rpt:agree")
     citizen.tap(service)
+    citizen.say(description)
     citizen.tap("rpt:other")
     citizen.say("Bapak tua di emperan toko")
+    citizen.tap("rpt:named")
     citizen.tap("rpt:name_ok")
     citizen.tap("rpt:nik_unknown")
     citizen.say("Tembilahan")
     citizen.say("Tembilahan Kota")
     citizen.say("Jl. Sudirman, depan pasar")
-    citizen.say(description)
-    citizen.tap("rpt:skip")
-    citizen.tap("rpt:named")
 
 
 def walk_to_evidence(citizen: Citizen, give_location) -> None:
-    """A complaint about oneself up to the photos step; `give_location` answers the location."""
+    """A complaint about oneself up to the summary; `give_location` answers the location.
+    A photo may be sent at any step; it is attached to the report."""
     citizen.tap("menu:complaint")
     citizen.tap("rpt:agree")
     citizen.tap("rpt:svc:gepeng_odha")
+    citizen.say("Ada orang dengan gangguan jiwa berkeliaran di pasar setiap malam.")
     citizen.tap("rpt:self")
+    citizen.tap("rpt:named")
     citizen.tap("rpt:name_ok")
     citizen.tap("rpt:nik_unknown")
     give_location()
     citizen.tap("rpt:skip")
-    citizen.say("Ada orang dengan gangguan jiwa berkeliaran di pasar setiap malam.")
 
 
 def finish_with_evidence(citizen: Citizen) -> None:
-    citizen.tap("rpt:media_done")
-    citizen.tap("rpt:named")
     citizen.tap("rpt:send")
 
 
@@ -193,11 +192,11 @@ def test_failed_media_download_is_retried_and_never_blocks_the_ticket(stack):
 
 def test_urgent_report_alerts_the_duty_officer_by_whatsapp_template_and_email(stack):
     citizen = Citizen(stack)
-    file_complaint(
-        citizen,
-        "Rumah warga terbakar tadi malam, keluarga tidak punya tempat tinggal.",
-        service="rpt:svc:bencana",
-    )
+    citizen.say("Rumah warga terbakar, satu keluarga tidak punya tempat tinggal.")
+    assert "112" in citizen.last_text()
+    citizen.tap("urg:start")
+    citizen.say("Tembilahan Kota")
+    citizen.tap("rpt:send")
     alerts = [m for m in stack.graph.state.sent if m.body.get("type") == "template"]
     [alert] = alerts
     assert alert.body["template"]["name"] == "ligat_staff_alert"

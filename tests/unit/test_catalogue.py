@@ -111,26 +111,36 @@ def test_short_names_fit_a_button_and_are_distinct_so_any_choice_of_them_is_vali
 
 
 @pytest.mark.parametrize("service", CATALOGUE.services, ids=lambda s: s.id)
-def test_answer_fits_one_whatsapp_text_untruncated(service):
+def test_first_answer_fits_one_phone_screen_and_details_follow_untruncated(service):
     answer = valid(m.service_answer(COPY, service, OFFICE))
-    assert len(answer.body) <= TEXT_MAX
+    assert len(answer.body) <= m.ANSWER_MAX
     assert answer.body.startswith(f"*{service.name}*")
-    last = COPY["answer"]["to_confirm"] if "legal_basis" in service.to_complete else None
-    assert answer.body.endswith(last or service.legal_basis[-1]), "the answer was cut short"
-    # Room to spare: still one message if the office marks every fact as still to confirm.
+    assert service.requirements[0] in answer.body
+    details = valid(m.service_details(COPY, service, OFFICE))
+    assert len(details.body) <= TEXT_MAX
+    for line in (*service.requirements, *service.steps, *service.legal_basis):
+        assert line in details.body, "the details were cut short"
+    # Room to spare: still one screen if the office marks every fact as still to confirm.
     everything = service.model_copy(update={"to_complete": get_args(Completable)})
-    assert len(m.service_answer(COPY, everything, OFFICE).body) < TEXT_MAX
+    assert len(m.service_answer(COPY, everything, OFFICE).body) <= m.ANSWER_MAX
     valid(m.answer_actions(COPY, service))
+    valid(m.details_actions(COPY, service))
 
 
 @pytest.mark.parametrize("field", get_args(Completable))
-def test_every_completable_field_is_marked_in_the_answer_when_unconfirmed(field):
+def test_an_unconfirmed_fact_is_marked_once_and_never_stated_as_certain(field):
     note = COPY["answer"]["to_confirm"]
     for service in CATALOGUE.services:
         marked = service.model_copy(update={"to_complete": (field,)})
-        assert m.service_answer(COPY, marked, OFFICE).body.count(note) == 1, service.id
+        answer = m.service_answer(COPY, marked, OFFICE).body
+        details = m.service_details(COPY, marked, OFFICE).body
+        assert answer.count(note) <= 1 and details.count(note) <= 1, service.id
+        assert note in answer or note in details, service.id
+        if field == "cost":
+            assert service.cost not in answer, service.id
         clean = service.model_copy(update={"to_complete": ()})
         assert note not in m.service_answer(COPY, clean, OFFICE).body
+        assert note not in m.service_details(COPY, clean, OFFICE).body
 
 
 def test_to_complete_names_real_fields_once():
@@ -154,7 +164,7 @@ def test_keywords_are_lowercase_trimmed_and_unique_per_service():
 
 
 def test_every_top_level_copy_key_is_used_by_the_conversation_code():
-    sources = "\n".join(p.read_text() for p in sorted(CONVERSATION_SOURCES.glob("*.py")))
+    sources = "\n".join(p.read_text() for p in sorted(CONVERSATION_SOURCES.rglob("*.py")))
     keys = load_yaml(COPY_PATH).keys()
     # Every read of the copy is a subscript of a name ending in "copy": copy["..."], kb.copy["..."]
     orphans = [k for k in keys if not re.search(rf"""copy\[\s*["']{re.escape(k)}["']""", sources)]
@@ -218,3 +228,32 @@ def test_an_unknown_to_complete_field_is_refused():
     data["services"][0]["to_complete"] = ["alamat"]
     with pytest.raises(ValidationError, match="to_complete"):
         parse_catalogue(data)
+
+
+SEED = Path("/work/shared/seed/ligat-dinas-sosial-inhil-2024.txt")
+
+
+def _in_seed(line: str, seed: str) -> bool:
+    found = re.search(r"nomor\s+([\w/.]+)\s+tahun\s+(\d{4})", line.lower())
+    if found is None:
+        return False
+    number, year = re.escape(found.group(1)), found.group(2)
+    return re.search(rf"(nomor|no)\s*{number}\s+tahun\s+{year}", seed) is not None
+
+
+def test_every_legal_basis_is_from_the_seed_sourced_or_marked_to_complete():
+    if not SEED.exists():
+        pytest.skip("the office's seed document is not on this machine")
+    sources = " ".join(s for service in CATALOGUE.services for s in service.sources)
+    seed = SEED.read_text(encoding="utf-8").lower()
+    for service in CATALOGUE.services:
+        if "legal_basis" in service.to_complete:
+            continue
+        for line in service.legal_basis:
+            short = line.split(" tentang ")[0]
+            assert _in_seed(line, seed) or short in sources, f"{service.id}: {short}"
+
+
+def test_referrals_name_their_source():
+    for referral in CATALOGUE.referrals:
+        assert referral.source.strip(), referral.id

@@ -22,19 +22,19 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from pydantic import TypeAdapter
 
-from chalicelib.catalogue.office import load_office
 from chalicelib.catalogue.regions import load_regions
 from chalicelib.catalogue.services import load_catalogue
-from chalicelib.conversation import report
 from chalicelib.conversation.copy import load_copy
-from chalicelib.conversation.engine import FLOOD_LIMIT, Knowledge, respond
-from chalicelib.conversation.intent import default_router
+from chalicelib.conversation.engine import FLOOD_LIMIT, respond
+from chalicelib.conversation.filing import person, story
+from chalicelib.conversation.knowledge import Knowledge, build_knowledge
 from chalicelib.conversation.model import (
     CreateTicket,
     Incoming,
     Kind,
     MediaRef,
     Place,
+    RegionRef,
     Session,
     TicketView,
     Turn,
@@ -59,8 +59,6 @@ from tests.chat import Chat
 
 COPY = load_copy()
 CATALOGUE = load_catalogue()
-OFFICE = load_office()
-ROUTER = default_router()
 REGIONS = load_regions()
 OUTBOUND: TypeAdapter[Any] = TypeAdapter(OutboundMessage)
 CITIZEN = "6281234565678"
@@ -77,15 +75,7 @@ PROPERTY = settings(
 
 
 def knowledge(now: datetime, tickets: tuple[TicketView, ...] | None = None) -> Knowledge:
-    return Knowledge(
-        copy=COPY,
-        catalogue=CATALOGUE,
-        office=OFFICE,
-        router=ROUTER,
-        regions=REGIONS,
-        now=now,
-        tickets=tickets,
-    )
+    return build_knowledge(now, tickets=tickets)
 
 
 # -- what a reply must be ---------------------------------------------------------------------
@@ -164,18 +154,27 @@ def check_ticket_draft(draft: dict[str, Any], now: datetime) -> None:
         assert service is not None and service.accepts_request
     else:
         assert service is not None or draft["service_id"] == "lainnya"
+    assert len(draft["media"] or []) <= story.MEDIA_MAX
+    assert isinstance(draft["anonymous"], bool) and draft["consent_at"]
+    if draft["nik"] is not None:  # a NIK is never required, but one given is valid
+        assert check_nik(draft["nik"], now.date()).ok
+    if draft["reporter_name"] is not None:
+        assert person.valid_name(draft["reporter_name"]), draft["reporter_name"]
+    if draft["form"] == "urgent":  # where and what, nothing else asked
+        assert draft["priority"] == "tinggi"
+        assert draft["place"] or draft["kecamatan"] or draft["address"]
+        assert draft["description"]
+        return
+    if draft["form"] == "permit":
+        assert draft["type"] == "permohonan" and draft["description"]
+        assert person.valid_name(draft["reporter_name"] or "")
+        return
     assert draft["about"] in ("self", "other")
     assert draft["about"] == "self" or 5 <= len(draft["subject"] or "") <= 500
-    assert report._valid_name(draft["reporter_name"] or ""), draft["reporter_name"]
-    if draft["nik"] is not None:
-        assert check_nik(draft["nik"], now.date()).ok
-    elif draft["type"] == "permohonan":
-        assert draft["about"] == "other", "a request for oneself needs a NIK"
+    assert draft["anonymous"] or person.valid_name(draft["reporter_name"] or "")
     assert draft["place"] or (draft["kecamatan"] and draft["desa"])
     assert draft["address"] is None or 5 <= len(draft["address"]) <= 300
-    assert report.DESCRIPTION_MIN <= len(draft["description"] or "") <= report.DESCRIPTION_MAX
-    assert len(draft["media"] or []) <= report.MEDIA_MAX
-    assert isinstance(draft["anonymous"], bool) and draft["consent_at"]
+    assert story.DESCRIPTION_MIN <= len(draft["description"] or "") <= story.DESCRIPTION_MAX
 
 
 def converse(
@@ -404,7 +403,7 @@ def answers(draw: st.DrawFn, conversation: Conversation) -> dict[str, Any]:
     """A plausible answer to the step the citizen is at (the fields of an Incoming), so walks
     reach deep into reports: summaries, edits, duplicates, resumes."""
     session = conversation.session or Session()
-    draft = session.data.get("draft") or {}
+    draft = session.draft.model_dump(mode="json") if session.draft else {}
     step = session.step or ""
     offered = [i for i in conversation.offered if not i.startswith(("rpt:svcpage", "rpt:kecp"))]
 
@@ -415,7 +414,17 @@ def answers(draw: st.DrawFn, conversation: Conversation) -> dict[str, Any]:
         return {"kind": "text", "text": draw(st.sampled_from(values))}
 
     if session.flow != "report":
-        starts = ("menu:complaint", "menu:request", "menu:status", "adu:pkh", "req:dtks")
+        starts = (
+            "menu:complaint",
+            "menu:request",
+            "menu:status",
+            "adu:pkh",
+            "req:dtks",
+            "urg:start",
+            "det:pkh",
+            "req:ziarah_tmp",
+            "req:izin_sumbangan_lks",
+        )
         return tap(*starts, *offered)
     if step == "privacy":
         return tap("rpt:agree", "rpt:agree", "rpt:agree", "rpt:cancel")
@@ -462,8 +471,29 @@ def answers(draw: st.DrawFn, conversation: Conversation) -> dict[str, Any]:
             return {"kind": draw(st.sampled_from(["image", "document"])), "media": draw(media_refs)}
         return tap("rpt:media_done", "rpt:skip")
     if step == "anonymity":
-        return tap("rpt:named", "rpt:anonymous")
-    if step == "summary":
+        return tap("rpt:named", "rpt:anonymous", "rpt:unrecorded")
+    if step == "remembered":
+        return tap("rpt:remember_yes", "rpt:remember_no")
+    if step == "urgent_place":
+        return draw(
+            st.sampled_from(
+                [
+                    say("Tembilahan Kota", "sungai piring", "dekat pasar"),
+                    {"kind": "location", "place": draw(places)},
+                ]
+            )
+        )
+    if step == "urgent_story":
+        if draw(st.booleans()):
+            return {"kind": "voice", "media": draw(media_refs)}
+        return say("Rumah terbakar, satu keluarga di luar.")
+    if step == "request_or_complaint":
+        return tap("rpt:kind_request", "rpt:kind_complaint")
+    if step == "permit_people":
+        return say("40", "40 orang", "banyak")
+    if step.startswith("permit_") and step not in ("permit_kind", "permit_summary"):
+        return say("Yayasan Kasih Bunda", "Senin 10 November", "x")
+    if step in ("summary", "urgent_send", "permit_summary"):
         return tap("rpt:send", "rpt:send", "rpt:edit", "rpt:cancel")
     return tap(*offered) if offered else say("menu")
 
@@ -538,6 +568,11 @@ ticket_views = st.builds(
     ),
     created_at=st.integers(0, 60 * 24).map(lambda h: START - timedelta(hours=h)),
     public_note=st.none() | st.text(_ALPHABET, min_size=0, max_size=1000),
+    about=st.sampled_from([None, "self", "other"]),
+    reporter_name=st.sampled_from([None, "Siti Aminah", "Rahmat"]),
+    nik=st.sampled_from([None, "1404021203850001"]),
+    kecamatan=st.sampled_from([None, RegionRef(code="14.04.04", name="Tembilahan")]),
+    desa=st.sampled_from([None, RegionRef(code="14.04.04.1001", name="Tembilahan Kota")]),
 )
 ticket_sets = st.one_of(
     st.just(()),
@@ -643,15 +678,28 @@ def _checked(turn: Turn) -> Turn:
     return turn
 
 
-def _complaint_at_desa(chat: Chat) -> None:
+def _complaint_until(chat: Chat, step: str) -> None:
+    answers = [
+        ("privacy", "rpt:agree"),
+        ("service", "rpt:svc:gepeng_odha"),
+        ("description", "Seorang bapak tidur di emperan toko sejak seminggu."),
+        ("about", "rpt:self"),
+        ("anonymity", "rpt:named"),
+        ("name", "rpt:name_ok"),
+        ("nik", "rpt:nik_unknown"),
+        ("kecamatan", "tembilahan"),
+    ]
     chat.tap("menu:complaint")
-    chat.tap("rpt:agree")
-    chat.tap("rpt:svc:gepeng_odha")
-    chat.tap("rpt:self")
-    chat.tap("rpt:name_ok")
-    chat.tap("rpt:nik_unknown")
-    chat.say("tembilahan")
-    assert chat.step == "desa"
+    for name, answer in answers:
+        if name == step:
+            break
+        assert chat.step == name
+        chat.tap(answer) if answer.startswith("rpt:") else chat.say(answer)
+    assert chat.step == step
+
+
+def _complaint_at_desa(chat: Chat) -> None:
+    _complaint_until(chat, "desa")
 
 
 def test_an_answer_the_resume_question_does_not_expect_asks_it_again():
@@ -693,11 +741,7 @@ def test_a_forged_page_row_shows_the_first_page(step, forged):
     if step == "desa":
         _complaint_at_desa(chat)
     else:
-        chat.tap("menu:complaint")
-        chat.tap("rpt:agree")
-        if step == "kecamatan":
-            for answer in ("rpt:svc:gepeng_odha", "rpt:self", "rpt:name_ok", "rpt:nik_unknown"):
-                chat.tap(answer)
+        _complaint_until(chat, step)
     assert chat.step == step
     first = offered_ids(chat.turns[-1])
     turn = _checked(chat.tap(forged))
@@ -722,9 +766,7 @@ def test_villages_whose_names_share_twenty_letters_are_offered_distinctly():
 @pytest.mark.parametrize("profile", ["0", "   ", "😀😀", "~~", "x"])
 def test_a_profile_name_that_is_not_a_name_is_not_offered_as_the_reporter(profile):
     chat = Chat(name=profile)
-    for answer in ("menu:complaint", "rpt:agree", "rpt:svc:gepeng_odha", "rpt:self"):
-        chat.tap(answer)
-    assert chat.step == "name"
+    _complaint_until(chat, "name")
     assert offered_ids(chat.turns[-1]) == []  # asked to type it, no "Ya, benar" button
     _checked(chat.tap("rpt:name_ok"))  # a stale or forged confirmation does not take it either
     assert chat.step == "name" and "reporter_name" not in chat.draft

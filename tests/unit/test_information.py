@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from chalicelib.catalogue.services import load_catalogue
-from chalicelib.conversation.model import CountInformation
+from chalicelib.conversation.model import CountInformation, MediaRef
 from tests.chat import Chat, choice_ids, texts
 
 CATALOGUE = load_catalogue()
@@ -36,17 +36,21 @@ def test_citizen_can_tap_through_every_service_and_read_its_answer():
             answer = chat.tap(service_id)
             service = CATALOGUE.service(service_id.removeprefix("svc:"))
             body = answer.replies[0].body
-            assert service.name in body and "Persyaratan" in body and "Dasar hukum" in body
-            assert len(body) <= 4096
+            assert service.name in body and "Dokumen utama" in body and "Biaya" in body
+            assert len(body) <= 700
             assert "menu" in choice_ids(answer)
+            details = chat.tap(f"det:{service.id}").replies[0].body
+            assert "Persyaratan lengkap" in details and "Dasar hukum" in details
             assert answer.effects == [CountInformation(service_id=service.id)]
             seen.add(service.id)
     assert seen == {s.id for s in CATALOGUE.services}
 
 
-def test_answer_offers_request_complaint_and_menu_buttons():
-    turn = Chat().tap("svc:pkh")
-    assert choice_ids(turn)[-3:] == ["req:pkh", "adu:pkh", "menu"]
+def test_answer_offers_details_request_and_menu_and_details_offer_a_complaint():
+    chat = Chat()
+    turn = chat.tap("svc:pkh")
+    assert choice_ids(turn)[-3:] == ["det:pkh", "req:pkh", "menu"]
+    assert choice_ids(chat.tap("det:pkh"))[-3:] == ["req:pkh", "adu:pkh", "menu"]
 
 
 def test_complaint_service_cannot_be_requested_only_reported():
@@ -56,8 +60,8 @@ def test_complaint_service_cannot_be_requested_only_reported():
 
 def test_unconfirmed_facts_are_marked_for_the_citizen_not_presented_as_certain():
     service = next(s for s in CATALOGUE.services if "duration" in s.to_complete)
-    body = Chat().tap(f"svc:{service.id}").replies[0].body
-    assert "mohon konfirmasi ke kantor" in body
+    body = Chat().tap(f"det:{service.id}").replies[0].body
+    assert "mohon konfirmasi ke kantor" in body and service.duration not in body
 
 
 def test_urgent_service_answer_gives_emergency_numbers():
@@ -71,7 +75,6 @@ def test_urgent_service_answer_gives_emergency_numbers():
         ("pkh kapan cair", "pkh"),
         ("daftar dtks", "dtks"),
         ("kis mati", "pbi"),
-        ("rumah kebanjiran", "bencana"),
         ("ambulans", "rujukan_pasien"),
         ("ziarah tmp", "ziarah_tmp"),
         ("izin sumbangan", "izin_sumbangan_lks"),
@@ -118,9 +121,13 @@ def test_idle_session_says_it_expired_and_shows_the_menu():
     assert "menu:info" in choice_ids(turn)
 
 
-def test_voice_note_explains_only_text_is_read_and_offers_the_menu():
-    turn = Chat().send("voice")
-    assert "pesan suara" in texts(turn) and "menu:info" in choice_ids(turn)
+def test_voice_note_outside_a_form_is_offered_as_a_report_and_attached():
+    chat = Chat()
+    turn = chat.send("voice", media=MediaRef(media_id="v1", mime_type="audio/ogg"))
+    assert "pesan suara" in texts(turn) and choice_ids(turn) == ["adu:", "menu"]
+    started = chat.tap("adu:")
+    assert [e.kind for e in started.effects] == ["fetch_media"]
+    assert chat.draft["media"][0]["media_id"] == "v1" and chat.step == "privacy"
 
 
 @pytest.mark.parametrize(
@@ -164,3 +171,59 @@ def test_flood_of_messages_gets_one_polite_notice_and_keeps_the_session():
     assert chat.draft["type"] == before["type"]
     chat.now += timedelta(minutes=2)
     assert chat.say("menu").replies
+
+
+# -- the second round: referrals, the programmes chooser, honest contact, Bapak/Ibu -----------
+
+
+@pytest.mark.parametrize(
+    ("text", "referral", "says"),
+    [
+        ("kemana lapor kdrt", "kekerasan_rumah_tangga", "129"),
+        ("mau tanya bantuan bedah rumah", "bedah_rumah", "desa"),
+        ("dana pip anak saya belum cair", "beasiswa_sekolah", "sekolah"),
+        ("cara buat kk baru", "adminduk", "Disdukcapil"),
+        ("santunan kematian untuk ahli waris", "santunan_kematian", "BPJS Ketenagakerjaan"),
+        ("mau minta bantuan modal usaha", "modal_usaha", "KUR"),
+    ],
+)
+def test_questions_outside_the_services_get_a_short_referral(text, referral, says):
+    turn = Chat().say(text)
+    found = CATALOGUE.referral(referral)
+    assert found is not None and found.title in texts(turn) and says in texts(turn)
+    assert "belum memahami" not in texts(turn)
+    assert all(len(r.model_dump().get("body") or "") <= 1024 for r in turn.replies)
+
+
+@pytest.mark.parametrize(
+    "text", ["gimana cara dapat bantuan", "nk tanye pasal bantuan", "mau minta bantuan pemerintah"]
+)
+def test_a_generic_question_about_assistance_gets_the_programmes(text):
+    turn = Chat().say(text)
+    ids = choice_ids(turn)
+    assert "svc:pkh" in ids and "svc:pbi" in ids and "menu:info" in ids
+
+
+def test_hubungi_petugas_promises_no_chat_reply_that_never_comes():
+    chat = Chat()
+    body = texts(chat.tap("menu:contact"))
+    assert "dijawab otomatis" in body and "akan membalas" not in body
+    chat.now = datetime(2026, 11, 28, 14, 0, tzinfo=UTC)  # Saturday evening
+    closed = texts(chat.tap("menu:contact"))
+    assert "dijawab otomatis" in closed and "Senin" in closed
+
+
+def test_copy_addresses_citizens_as_bapak_ibu_never_anda():
+    import re
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2] / "chalicelib"
+    for path in (root / "conversation" / "copy.yaml", root / "catalogue" / "services.yaml"):
+        assert not re.search(r"\bAnda\b", path.read_text(encoding="utf-8")), path.name
+
+
+def test_service_labels_do_not_stigmatise():
+    labels = " ".join(f"{s.short_name} {s.description}" for s in CATALOGUE.services)
+    labels += " ".join(f"{g.title} {g.description}" for g in CATALOGUE.groups)
+    for word in ("Gepeng", "ODGJ", "orang gila"):
+        assert word not in labels

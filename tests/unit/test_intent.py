@@ -8,6 +8,7 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from bench.routing import load_cases, outcome
 from chalicelib.catalogue.services import load_catalogue
 from chalicelib.conversation.intent import (
     COMMANDS,
@@ -55,12 +56,13 @@ def assert_valid(intent: Intent) -> None:
 
 
 def test_routing_set_reaches_the_labelled_service_at_least_95_percent_of_the_time() -> None:
-    cases = yaml.safe_load(ROUTING_CASES.read_text(encoding="utf-8"))
+    cases = load_cases()
+    router = default_router()
     misses = []
     for case in cases:
-        intent = classify(case["text"])
-        if routed_to(intent) != case["expect"]:
-            misses.append(f"{case['text']!r}: expected {case['expect']}, got {intent}")
+        got = outcome(router, case)
+        if got != case["expect"]:
+            misses.append(f"{case['text']!r}: expected {case['expect']}, got {got}")
     accuracy = 1 - len(misses) / len(cases)
     print(f"routing accuracy {accuracy:.4f} on {len(cases)} messages, {len(misses)} misses")
     assert accuracy >= ACCURACY_FLOOR, f"accuracy {accuracy:.4f}; misses:\n" + "\n".join(misses)
