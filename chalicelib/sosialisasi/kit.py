@@ -70,7 +70,8 @@ class PosterContent(_Model):
     scan: str
     services_heading: str
     services: tuple[Entry, ...]
-    groups: tuple[Entry, ...]
+    # The services in one breath, from the catalogue's groups, for the square image.
+    services_in_brief: str
     free: str | None
     hours: str
     privacy: str
@@ -102,7 +103,7 @@ def poster_content(
         scan=kit.scan,
         services_heading=kit.services_heading,
         services=tuple(Entry(name=s.short_name, words=s.description) for s in services),
-        groups=tuple(Entry(name=g.title, words=g.description) for g in catalogue.groups),
+        services_in_brief="; ".join(g.description for g in catalogue.groups) + ".",
         free=kit.free if all_free else None,
         hours=kit.hours.format(hours=office.hours_text),
         privacy=kit.privacy,
