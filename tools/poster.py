@@ -5,6 +5,7 @@ For the office and for each campaign code: an A4 poster (PDF, one page, text kep
 `chalicelib.sosialisasi.kit` (office.yaml, services.yaml, kit.yaml); this module only draws.
 
     python -m tools.poster [--out DIR] [--office office.yaml] [CODE ...]
+    python -m tools.poster --preview docs/sosialisasi     # the README's pictures
 
 A tool, not Lambda code: reportlab, segno and pypdfium2 are in requirements-dev.txt. The font is
 Bitstream Vera, shipped inside reportlab, so a fresh machine renders the same poster.
@@ -35,6 +36,7 @@ from chalicelib.sosialisasi.kit import Entry, Kit, PosterContent, load_kit, post
 
 DEFAULT_OUT = Path("dist/sosialisasi")
 SQUARE_PX = 1080
+PREVIEW_WIDTH_PX = 1240  # the A4 page at 150 dpi
 REGULAR, BOLD = "Vera", "VeraBd"
 INK = HexColor("#1B2A2F")
 MUTED = HexColor("#4A5A60")
@@ -80,6 +82,16 @@ def write_kit(
     lines = [f"{pair.code or '(tanpa kode)'}\t{pair.link}" for pair in written]
     (out / "links.txt").write_text("\n".join(lines) + "\n", encoding="utf-8")
     return written
+
+
+def write_previews(out: Path, office: Office, catalogue: Catalogue, kit: Kit) -> list[Path]:
+    """The README's pictures of the kit: the A4 poster as a PNG and the square image."""
+    out.mkdir(parents=True, exist_ok=True)
+    content = poster_content(office, catalogue, kit)
+    poster, square = out / "poster.png", out / "square.png"
+    poster.write_bytes(page_png(poster_pdf(content), PREVIEW_WIDTH_PX))
+    square.write_bytes(square_png(content))
+    return [poster, square]
 
 
 def poster_pdf(content: PosterContent) -> bytes:
@@ -393,12 +405,20 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("codes", nargs="*", help="campaign codes, e.g. TBH01 KTM02")
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT)
     parser.add_argument("--office", type=Path, default=OFFICE_PATH, help="another office.yaml")
+    parser.add_argument(
+        "--preview", type=Path, help="write the README's PNG previews to this folder instead"
+    )
     args = parser.parse_args(argv)
+    office, catalogue, kit = load_office(args.office), load_catalogue(), load_kit()
+    if args.preview:
+        for path in write_previews(args.preview, office, catalogue, kit):
+            print(path)
+        return 0
     try:
         codes = [campaign_code(code) for code in args.codes]
     except ValueError as error:
         parser.error(str(error))
-    written = write_kit(args.out, load_office(args.office), load_catalogue(), load_kit(), codes)
+    written = write_kit(args.out, office, catalogue, kit, codes)
     for pair in written:
         print(f"{pair.code or 'umum':>8}  {pair.poster}  {pair.square}  {pair.qr}")
         print(f"{'':>8}  {pair.link}")
