@@ -218,6 +218,10 @@ class _Page:
         baseline = top - depth / 2 - title_size * 0.36
         self.line(margin, baseline, content.title, BOLD, title_size, white)
         x = margin + _width(content.title, BOLD, title_size) + title_size * 0.4
+        room = self.width - margin - x
+        # Another office's longer name gets smaller type rather than running off the page.
+        subtitle = _fit(content.subtitle, BOLD, subtitle, room)
+        small = _fit(content.office_name, REGULAR, small, room)
         self.line(
             x, baseline + title_size * 0.72 - subtitle, content.subtitle, BOLD, subtitle, white
         )
@@ -247,7 +251,7 @@ class _Page:
         max_size: float,
     ) -> float:
         """The label, then the number as large as the width allows, on a pale panel."""
-        size = min(max_size, max_size * width * 0.92 / _width(content.number, BOLD, max_size))
+        size = _fit(content.number, BOLD, max_size, width * 0.92)
         depth = label_size * 1.6 + size * 1.12
         c = self.canvas
         c.setFillColor(PALE)
@@ -398,6 +402,11 @@ class _Page:
 
 def _width(text: str, font: str, size: float) -> float:
     return float(pdfmetrics.stringWidth(text, font, size))
+
+
+def _fit(text: str, font: str, size: float, width: float) -> float:
+    """`size`, or less if the text would be wider than `width` on one line."""
+    return min(size, size * width / _width(text, font, size))
 
 
 def main(argv: Sequence[str] | None = None) -> int:

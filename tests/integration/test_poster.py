@@ -12,6 +12,7 @@ import yaml
 import zxingcpp
 from PIL import Image
 from pypdf import PdfReader
+from reportlab.pdfbase import pdfmetrics
 
 from chalicelib.catalogue.office import OFFICE_PATH, Office, load_office
 from chalicelib.catalogue.services import load_catalogue
@@ -163,6 +164,22 @@ def test_another_kabupaten_gets_its_own_kit_from_its_office_file(tmp_path: Path)
     text = " ".join(PdfReader(pair.poster).pages[0].extract_text().split())
     assert "0812-6655-4433" in text and "Dinas Sosial Kabupaten Kampar" in text
     assert "Senin–Jumat 08.00–15.00 WIB" in text and "0811-7600-808" not in text
+
+
+def test_a_longer_office_name_is_set_smaller_not_off_the_page(tmp_path: Path) -> None:
+    name = "Dinas Sosial, Pemberdayaan Perempuan dan Perlindungan Anak Kabupaten Kepulauan Meranti"
+    office = OFFICE.model_copy(update={"name": name})
+    pdf = poster_pdf(poster_content(office, CATALOGUE, KIT))
+    (page,) = PdfReader(BytesIO(pdf)).pages
+    placed: list[tuple[str, float, float]] = []
+
+    def visit(text: str, cm: list[float], tm: list[float], font: object, size: float) -> None:
+        if text.strip() == name:
+            placed.append((text, tm[4], size))
+
+    page.extract_text(visitor_text=visit)
+    ((_, x, size),) = placed
+    assert x + pdfmetrics.stringWidth(name, "Vera", size) <= float(page.mediabox.width) - 30
 
 
 def test_content_too_long_for_the_page_is_refused_not_cut_off() -> None:
