@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt | cksum | cut -d' ' -f1)
 
-.PHONY: run test lint bench secrets deploy stage-config clean
+.PHONY: run test lint bench poster secrets deploy stage-config clean
 
 $(STAMP): requirements.txt requirements-dev.txt
 	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "LIGAT needs Python 3.11+"'
@@ -30,6 +30,13 @@ bench: $(STAMP) ## performance and routing figures, as ratios against floors mea
 .PHONY: transcripts
 transcripts: $(STAMP) ## docs/transcripts/: one transcript per citizen journey, from the real engine
 	$(BIN)/python -m tests.transcripts
+
+# The sosialisasi kit (README "Sosialisasi kit"): the office's pair, then one per campaign code.
+# `make poster CODES="TBH01 KTM02"`.
+CODES ?=
+
+poster: $(STAMP) ## A4 poster (PDF), 1080x1080 PNG, QR code and link per campaign code in dist/sosialisasi/
+	$(BIN)/python -m tools.poster --out dist/sosialisasi $(CODES)
 
 # Deploy (see README "Deploy" and docs/runbook.md). Values left empty keep the stack's previous
 # ones, so `make deploy STAGE=prod` alone redeploys the stage as it is.

@@ -1,0 +1,1 @@
+"""Operator tools run through make (not part of the Lambda package)."""
