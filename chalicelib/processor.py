@@ -22,7 +22,8 @@ from typing import Any
 from botocore.exceptions import ClientError
 from pydantic import ValidationError
 
-from chalicelib.clock import from_unix, iso
+from chalicelib.catalogue.office import load_office
+from chalicelib.clock import from_unix
 from chalicelib.conversation.model import (
     TICKET_NUMBER,
     AppendToTicket,
@@ -38,8 +39,9 @@ from chalicelib.conversation.model import (
 from chalicelib.logs import get_logger
 from chalicelib.store.dynamo import ConcurrentUpdate, DuplicateMessage, OutboxEntry, TurnCommit
 from chalicelib.store.queue import read_body
+from chalicelib.tickets.intake import ticket_from_draft
+from chalicelib.tickets.model import CITIZEN, Event, Ticket
 from chalicelib.tickets.numbers import format_ticket_number, month_key
-from chalicelib.tickets.records import new_ticket
 from chalicelib.whatsapp import inbound as wa
 from chalicelib.wiring import Services
 
@@ -169,7 +171,7 @@ def _process_message(body: dict[str, Any], services: Services) -> None:
         session,
         incoming,
         now,
-        lambda: [ticket_view(t) for t in store.citizen_tickets(incoming.citizen)],
+        lambda: [ticket_view(t) for t in store.tickets.of_citizen(incoming.citizen)],
     )
     commit = TurnCommit(
         wamid=incoming.wamid,
@@ -195,7 +197,7 @@ def _process_message(body: dict[str, Any], services: Services) -> None:
             "wamid": incoming.wamid,
             "type": incoming.kind,
             "replies": len(replies),
-            "tickets": [t["number"] for t in commit.tickets],
+            "tickets": [ticket.number for ticket, _event in commit.tickets],
         },
     )
     services.outbox.deliver(commit.outbox)
@@ -215,19 +217,25 @@ def _apply_effects(
         elif isinstance(effect, FetchMedia):
             commit.media_jobs.append(effect.attachment.model_dump())
         elif isinstance(effect, AppendToTicket):
-            entry = {
-                "at": iso(now),
-                "description": effect.description,
-                "media": [a.key for a in effect.attachments],
-            }
-            commit.appends.append((effect.number, entry))
+            added = Event(
+                at=now,
+                by=CITIZEN,
+                kind="appended",
+                detail={
+                    "description": effect.description,
+                    "media": [a.key for a in effect.attachments],
+                },
+            )
+            commit.appends.append((effect.number, added))
         elif isinstance(effect, CreateTicket):
             sequence = services.store.next_ticket_sequence(month_key(now))
             number = format_ticket_number(now, sequence)
-            ticket = new_ticket(number, effect.draft, commit.citizen, now)
-            commit.tickets.append(ticket)
+            ticket, created = ticket_from_draft(
+                number, effect.draft, commit.citizen, now, load_office()
+            )
+            commit.tickets.append((ticket, created))
             _fill_ticket_number(replies, commit, number)
-            if ticket["priority"] == "tinggi":
+            if ticket.urgent:
                 alerts.extend(_alerts(ticket, services))
     return alerts
 
@@ -239,9 +247,8 @@ def _fill_ticket_number(replies: list[dict[str, Any]], commit: TurnCommit, numbe
     commit.session_state = json.loads(state)
 
 
-def _alerts(ticket: dict[str, Any], services: Services) -> list[dict[str, Any]]:
+def _alerts(ticket: Ticket, services: Services) -> list[dict[str, Any]]:
     """Urgent ticket: the duty officer hears at once, by WhatsApp template and by e-mail."""
-    from chalicelib.catalogue.office import load_office
     from chalicelib.tickets.records import alert_email, alert_template
 
     office, catalogue = load_office(), services.catalogue.get()
@@ -250,23 +257,24 @@ def _alerts(ticket: dict[str, Any], services: Services) -> list[dict[str, Any]]:
     if office.duty_officer.emails:
         email = alert_email(ticket, catalogue, office.duty_officer.emails)
         messages.append({**email, "_to": ",".join(office.duty_officer.emails)})
-    log.info("urgent_alert_queued", extra={"ticket": ticket["number"], "alerts": len(messages)})
+    log.info("urgent_alert_queued", extra={"ticket": ticket.number, "alerts": len(messages)})
     return messages
 
 
-def ticket_view(item: dict[str, Any]) -> TicketView:
+def ticket_view(ticket: Ticket) -> TicketView:
+    """What the conversation may show the citizen of their own ticket."""
     return TicketView(
-        number=item["number"],
-        type=item.get("type", "pengaduan"),
-        service_id=item.get("service_id", "lainnya"),
-        status=item.get("status", "diterima"),
-        created_at=item["created_at"],
-        public_note=item.get("public_note"),
-        about=item.get("about"),
-        reporter_name=item.get("reporter_name"),
-        nik=item.get("nik"),
-        kecamatan=item.get("kecamatan"),
-        desa=item.get("desa"),
+        number=ticket.number,
+        type=ticket.type.value,
+        service_id=ticket.service_id,
+        status=ticket.status.value,
+        created_at=ticket.created_at,
+        public_note=ticket.public_note,
+        about=ticket.about,
+        reporter_name=ticket.reporter_name,
+        nik=ticket.nik,
+        kecamatan=ticket.kecamatan.model_dump() if ticket.kecamatan else None,
+        desa=ticket.desa.model_dump() if ticket.desa else None,
     )
 
 

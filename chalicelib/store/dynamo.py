@@ -20,6 +20,8 @@ from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
 from botocore.exceptions import ClientError
 
 from chalicelib.clock import iso, wib_day
+from chalicelib.store.tickets import TicketStore
+from chalicelib.tickets.model import Event, Ticket
 
 _serialize = TypeSerializer().serialize
 _deserialize = TypeDeserializer().deserialize
@@ -70,8 +72,8 @@ class TurnCommit:
     session_version: int = 0
     outbox: list[OutboxEntry] = field(default_factory=list)
     info_counts: list[str] = field(default_factory=list)  # service ids answered
-    tickets: list[dict[str, Any]] = field(default_factory=list)  # new tickets
-    appends: list[tuple[str, dict[str, Any]]] = field(default_factory=list)  # (number, entry)
+    tickets: list[tuple[Ticket, Event]] = field(default_factory=list)  # new, with first event
+    appends: list[tuple[str, Event]] = field(default_factory=list)  # (number, what was added)
     media_jobs: list[dict[str, Any]] = field(default_factory=list)  # attachments to copy
     note: str = "processed"
     attempt: str = field(default_factory=lambda: uuid.uuid4().hex)
@@ -123,6 +125,7 @@ class DynamoStore:
         self._db = client
         self._table = table
         self.lease = lease
+        self.tickets = TicketStore(client, table)
 
     # -- conversation ---------------------------------------------------------------------
 
@@ -176,10 +179,10 @@ class DynamoStore:
             )
         for service_id in commit.info_counts:
             writes.append(self._count_update(wib_day(now), f"INFO#{service_id}"))
-        for ticket in commit.tickets:
-            writes.append(self._ticket_put(ticket))
+        for ticket, event in commit.tickets:
+            writes += self.tickets.creation_writes(ticket, event)
         for number, addition in commit.appends:
-            writes.append(self._ticket_append(number, commit.citizen, addition))
+            writes += self.tickets.append_writes(number, commit.citizen, addition)
         for job in commit.media_jobs:
             writes.append(self._media_job_put(job, now))
         try:
@@ -235,45 +238,6 @@ class DynamoStore:
             }
         }
 
-    def _ticket_put(self, ticket: dict[str, Any]) -> dict[str, Any]:
-        item = _item(
-            pk=f"TICKET#{ticket['number']}",
-            sk="TICKET",
-            gsi1pk=f"STATUS#{ticket['status']}",
-            gsi1sk=ticket["created_at"],
-            gsi2pk=f"DAY#{ticket['wib_day']}",
-            gsi2sk=ticket["created_at"],
-            gsi3pk=f"CITIZEN#{ticket['citizen']}",
-            gsi3sk=ticket["created_at"],
-            **{k: v for k, v in ticket.items() if v is not None},
-        )
-        return {
-            "Put": {
-                "TableName": self._table,
-                "Item": item,
-                "ConditionExpression": "attribute_not_exists(pk)",
-            }
-        }
-
-    def _ticket_append(self, number: str, citizen: str, entry: dict[str, Any]) -> dict[str, Any]:
-        return {
-            "Update": {
-                "TableName": self._table,
-                "Key": _key(f"TICKET#{number}", "TICKET"),
-                "UpdateExpression": (
-                    "SET additions = list_append(if_not_exists(additions, :none), :e), "
-                    "updated_at = :at"
-                ),
-                "ConditionExpression": "citizen = :c",  # only one's own ticket
-                "ExpressionAttributeValues": {
-                    ":e": _serialize([entry]),
-                    ":none": _serialize([]),
-                    ":at": _serialize(entry["at"]),
-                    ":c": _serialize(citizen),
-                },
-            }
-        }
-
     def _media_job_put(self, job: dict[str, Any], now: datetime) -> dict[str, Any]:
         item = _item(
             pk=f"MEDIA#{job['key']}",
@@ -296,20 +260,6 @@ class DynamoStore:
             ReturnValues="UPDATED_NEW",
         )
         return int(_deserialize(response["Attributes"]["seq"]))
-
-    def citizen_tickets(self, citizen: str, limit: int = 20) -> list[dict[str, Any]]:
-        response = self._db.query(
-            TableName=self._table,
-            IndexName="gsi3",
-            KeyConditionExpression="gsi3pk = :c",
-            ExpressionAttributeValues={":c": _serialize(f"CITIZEN#{citizen}")},
-            ScanIndexForward=False,
-            Limit=limit,
-        )
-        return [_plain(i) for i in response.get("Items", [])]
-
-    def ticket(self, number: str) -> dict[str, Any] | None:
-        return self._get(f"TICKET#{number}", "TICKET")
 
     def media_done(self, key: str, size: int) -> None:
         self._set_status(

@@ -147,11 +147,33 @@ class Event(_Model):
     detail: dict[str, Any] = {}
 
 
-class Ticket(_Model):
+class _Deadlined(_Model):
+    """What service-level checks need; shared by the ticket and its summary."""
+
+    status: Status = Status.DITERIMA
+    due: Deadlines
+    verified_at: datetime | None = None
+    first_response_at: datetime | None = None
+
+    def breaches(self, now: datetime) -> tuple[str, ...]:
+        """Service levels missed by `now`: verification, first_response, final."""
+        missed = []
+        if self.verified_at is None and not self.status.closed and now > self.due.verification:
+            missed.append("verification")
+        if self.first_response_at is None and now > self.due.first_response:
+            missed.append("first_response")
+        if not self.status.closed and now > self.due.final:
+            missed.append("final")
+        return tuple(missed)
+
+    def overdue(self, now: datetime) -> bool:
+        return bool(self.breaches(now))
+
+
+class Ticket(_Deadlined):
     number: str
     type: TicketType = TicketType.PENGADUAN
     service_id: str = "lainnya"
-    status: Status = Status.DITERIMA
     priority: Priority = Priority.NORMAL
     citizen: str  # wa_id or business-scoped user id
     about: Literal["self", "other", "group"] | None = None
@@ -170,10 +192,7 @@ class Ticket(_Model):
     created_at: datetime
     updated_at: datetime
     wib_day: str  # the WIB calendar day of receipt, YYYY-MM-DD
-    due: Deadlines
     assignee: str | None = None  # staff id
-    verified_at: datetime | None = None
-    first_response_at: datetime | None = None
     closed_at: datetime | None = None
     public_note: str | None = None  # the last thing the citizen was told
     duplicate_of: str | None = None
@@ -186,16 +205,31 @@ class Ticket(_Model):
     def urgent(self) -> bool:
         return self.priority is Priority.TINGGI
 
-    def breaches(self, now: datetime) -> tuple[str, ...]:
-        """Service levels this ticket has missed by `now`: verification, first_response, final."""
-        missed = []
-        if self.verified_at is None and not self.status.closed and now > self.due.verification:
-            missed.append("verification")
-        if self.first_response_at is None and now > self.due.first_response:
-            missed.append("first_response")
-        if not self.status.closed and now > self.due.final:
-            missed.append("final")
-        return tuple(missed)
+    def summary(self) -> TicketSummary:
+        return TicketSummary.model_validate(
+            self.model_dump(include=set(TicketSummary.model_fields))
+        )
 
-    def overdue(self, now: datetime) -> bool:
-        return bool(self.breaches(now))
+
+class TicketSummary(_Deadlined):
+    """What lists and indexes hold of a ticket: enough to filter, sort and show a queue row,
+    nothing more (no NIK, no description, no phone number)."""
+
+    number: str
+    type: TicketType
+    service_id: str
+    priority: Priority
+    kecamatan: Region | None = None
+    desa: Region | None = None
+    created_at: datetime
+    wib_day: str
+    assignee: str | None = None
+    anonymous: bool = False
+    reporter_name: str | None = None  # for the search by name; hidden by role when shown
+    closed_at: datetime | None = None
+    duplicate_of: str | None = None
+    version: int = 1
+
+    @property
+    def urgent(self) -> bool:
+        return self.priority is Priority.TINGGI

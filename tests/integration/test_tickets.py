@@ -99,7 +99,7 @@ def finish_with_evidence(citizen: Citizen) -> None:
 def tickets_in(stack) -> list[dict]:
     table = stack.outputs["TableName"]
     items = boto3.client("dynamodb").scan(TableName=table)["Items"]
-    return [i for i in items if i["pk"]["S"].startswith("TICKET#")]
+    return [i for i in items if i["pk"]["S"].startswith("TICKET#") and i["sk"]["S"] == "TICKET"]
 
 
 def test_citizen_gets_ticket_number_after_confirming(stack):
@@ -107,13 +107,13 @@ def test_citizen_gets_ticket_number_after_confirming(stack):
     file_complaint(citizen, "Sudah tiga hari tidur di emperan toko dan tampak lapar sekali.")
     confirmation = citizen.last_text()
     [number] = set(TICKET.findall(confirmation))
-    ticket = stack.services.store.ticket(number)
-    assert ticket["status"] == "diterima" and ticket["citizen"] == wa.CITIZEN
-    assert (
-        ticket["kecamatan"]["name"] == "Tembilahan" and ticket["desa"]["name"] == "Tembilahan Kota"
-    )
-    assert ticket["history"][0]["to"] == "diterima"
-    assert ticket["wib_day"] and ticket["created_at"].endswith("Z")
+    record = stack.services.store.tickets.record(number)
+    ticket = record.ticket
+    assert ticket.status == "diterima" and ticket.citizen == wa.CITIZEN
+    assert ticket.kecamatan.name == "Tembilahan" and ticket.desa.name == "Tembilahan Kota"
+    [created] = record.events
+    assert created.kind == "created" and created.to_status == "diterima"
+    assert ticket.wib_day and ticket.created_at.tzinfo is not None
     assert "{nomor_tiket}" not in confirmation
 
 
@@ -161,9 +161,9 @@ def test_photo_and_location_pin_are_kept_with_the_ticket_and_the_photo_copied_to
     finish_with_evidence(citizen)
 
     [item] = tickets_in(stack)
-    ticket = stack.services.store.ticket(item["pk"]["S"].removeprefix("TICKET#"))
-    assert ticket["place"]["latitude"] == -0.3269
-    [key] = ticket["media"]
+    ticket = stack.services.store.tickets.get(item["pk"]["S"].removeprefix("TICKET#"))
+    assert ticket.location.latitude == -0.3269
+    [key] = ticket.media
     stored = boto3.client("s3").get_object(Bucket=stack.outputs["MediaBucketName"], Key=key)
     assert stored["Body"].read() == JPEG and stored["ContentType"] == "image/jpeg"
     assert stored["Metadata"]["sha256"] == hashlib.sha256(JPEG).hexdigest()

@@ -22,6 +22,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from pydantic import TypeAdapter
 
+from chalicelib.catalogue.office import load_office
 from chalicelib.catalogue.regions import load_regions
 from chalicelib.catalogue.services import load_catalogue
 from chalicelib.conversation.copy import load_copy
@@ -39,8 +40,8 @@ from chalicelib.conversation.model import (
     TicketView,
     Turn,
 )
+from chalicelib.tickets.intake import ticket_from_draft
 from chalicelib.tickets.nik import check_nik
-from chalicelib.tickets.records import new_ticket
 from chalicelib.whatsapp.outbound import (
     BODY_MAX,
     BUTTON_TITLE_MAX,
@@ -134,7 +135,11 @@ def check_turn(turn: Turn, incoming: Incoming, now: datetime) -> None:
     for effect in turn.effects:
         if isinstance(effect, CreateTicket):
             check_ticket_draft(effect.draft, now)
-            json.dumps(new_ticket("LGT-2611-0001", effect.draft, incoming.citizen, now))
+            # Every draft the engine can produce becomes a valid, storable ticket.
+            ticket, _event = ticket_from_draft(
+                "LGT-2611-0001", effect.draft, incoming.citizen, now, load_office()
+            )
+            ticket.model_dump_json()
     if incoming.kind == "system":
         return
     count = turn.session.window_count

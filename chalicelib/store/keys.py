@@ -1,0 +1,74 @@
+"""Every item kind of the one DynamoDB table and its keys, written down once.
+
+| item              | pk                | sk                    | index keys (pk / sk)            |
+|-------------------|-------------------|-----------------------|---------------------------------|
+| session           | SESSION#<citizen> | SESSION               |                                 |
+| processed message | MSG#<wamid>       | MSG                   |                                 |
+| outbox entry      | OUTBOX#<entry id> | OUTBOX                | gsi1 OUTBOX#pending / <due>     |
+| delivery record   | OUTMSG#<wamid>    | OUTMSG                |                                 |
+| evidence copy job | MEDIA#<s3 key>    | MEDIA                 | gsi1 MEDIA#pending / <due>      |
+| daily counter     | COUNT#<WIB day>   | INFO#<service id>     |                                 |
+| ticket numbers    | COUNTER#TICKET    | <YYMM>                |                                 |
+| ticket (full)     | TICKET#<number>   | TICKET                |                                 |
+| ticket summary    | TICKET#<number>   | SUMMARY               | gsi1 STATUS#<status> / <c>#<n>  |
+|                   |                   |                       | gsi2 MONTH#<YYYY-MM> / <c>#<n>  |
+|                   |                   |                       | gsi3 CITIZEN#<citizen> / <c>    |
+|                   |                   |                       | gsi4 ASSIGNEE#<staff> / <c>#<n> |
+|                   |                   |                       | gsi5 KEC#<code> / <c>#<n>       |
+| ticket event      | TICKET#<number>   | EVENT#<at>#<nn>       |                                 |
+| catalogue         | CATALOGUE         | SERVICE#… / REFERRAL# |                                 |
+| staff member      | STAFF#<sub>       | STAFF                 | gsi1 STAFF / <email>            |
+| sign-in throttle  | THROTTLE#<sha256> | <window>              |                                 |
+| audit event       | AUDIT#<target>    | <at>#<id>             | gsi2 AUDITDAY#<day>,            |
+|                   |                   |                       | gsi3 ACTOR#<sub>                |
+
+<c>: created_at (UTC ISO), <n>: ticket number, months in WIB.
+
+Access patterns: a citizen's session and "already processed?" in one BatchGetItem; due outbox
+entries and evidence copies from gsi1; tickets by status (gsi1), by month and WIB day (gsi2), by
+citizen (gsi3), by assignee (gsi4) and by kecamatan (gsi5), newest first; one ticket with its
+summary and whole history in one Query on its pk. Indexes hold ticket *summaries* only: no NIK,
+no description, no phone number beyond the citizen key Cek Status needs. No request path scans.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+TICKET = "TICKET"
+SUMMARY = "SUMMARY"
+EVENT = "EVENT#"
+
+
+def key(pk: str, sk: str) -> dict[str, Any]:
+    return {"pk": {"S": pk}, "sk": {"S": sk}}
+
+
+def ticket_pk(number: str) -> str:
+    return f"TICKET#{number}"
+
+
+def ticket_sort(created_at: str, number: str) -> str:
+    """Index sort key: newest first with ScanIndexForward=False; unique, so a cursor never
+    skips or repeats a ticket when others are added."""
+    return f"{created_at}#{number}"
+
+
+def status_partition(status: str) -> str:
+    return f"STATUS#{status}"
+
+
+def month_partition(month: str) -> str:
+    return f"MONTH#{month}"
+
+
+def citizen_partition(citizen: str) -> str:
+    return f"CITIZEN#{citizen}"
+
+
+def assignee_partition(staff_id: str) -> str:
+    return f"ASSIGNEE#{staff_id}"
+
+
+def kecamatan_partition(code: str) -> str:
+    return f"KEC#{code}"
