@@ -10,12 +10,14 @@ from chalice import Chalice, Rate, Response
 
 from chalicelib.routes import admin as admin_routes
 from chalicelib.routes import auth as auth_routes
+from chalicelib.routes import tickets as ticket_routes
 from chalicelib.settings import get_settings
 
 # Logging is ours (chalicelib/logs.py: JSON lines); Chalice would set the "ligat" logger to ERROR.
 app = Chalice(app_name="ligat", configure_logs=False)
 app.register_blueprint(auth_routes.bp)
 app.register_blueprint(admin_routes.bp)
+app.register_blueprint(ticket_routes.bp)
 
 # Read at deploy time by `chalice deploy` to wire the SQS event source (stack output
 # InboundQueueName); see README "Deploy".

@@ -29,10 +29,20 @@ GRANTS: dict[str, dict[str, tuple[str, ...]]] = {
         "inbound_queue": ("sqs:SendMessage",),
         "inbound_objects": ("s3:PutObject",),  # an item too big for a queue message
         "secrets": ("ssm:GetParameter",),
-        # The staff API: the directory (read, write with its audit item in one transaction),
-        # the sign-in throttle counter, the directory listing on gsi1.
-        "table": ("dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem"),
+        # The staff API: the directory and tickets (read; write with their audit and history
+        # items, and the citizen's notice in the outbox, in one transaction), the sign-in
+        # throttle, a ticket's items in one Query; queues by status/directory (gsi1), month
+        # (gsi2), assignee (gsi4) and kecamatan (gsi5).
+        "table": (
+            "dynamodb:GetItem",
+            "dynamodb:PutItem",
+            "dynamodb:UpdateItem",
+            "dynamodb:Query",
+        ),
         "index:gsi1": ("dynamodb:Query",),
+        "index:gsi2": ("dynamodb:Query",),
+        "index:gsi4": ("dynamodb:Query",),
+        "index:gsi5": ("dynamodb:Query",),
         # Staff accounts; signing in itself (InitiateAuth, ...) needs no IAM permission.
         "user_pool": (
             "cognito-idp:AdminCreateUser",
@@ -84,7 +94,7 @@ def resources(outputs: dict[str, str]) -> dict[str, list[str]]:
         "sender_identity": [outputs["SenderIdentityArn"]],
         "secrets": [outputs["SecretsParameterArn"]],
     }
-    for index in ("gsi1", "gsi2", "gsi3"):
+    for index in ("gsi1", "gsi2", "gsi3", "gsi4", "gsi5"):
         named[f"index:{index}"] = [f"{table}/index/{index}"]
     if "UserPoolArn" in outputs:  # the staff user pool, once the template declares it
         named["user_pool"] = [outputs["UserPoolArn"]]

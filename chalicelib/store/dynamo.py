@@ -127,6 +127,10 @@ class DynamoStore:
         self.lease = lease
         self.tickets = TicketStore(client, table)
 
+    @property
+    def client(self) -> Any:
+        return self._db
+
     # -- conversation ---------------------------------------------------------------------
 
     def load_conversation(self, citizen: str, wamid: str) -> tuple[StoredSession, bool]:
@@ -478,6 +482,26 @@ class DynamoStore:
                 return None
             raise
         return replace(entry, due_at=lease_end, status="sending", attempt_at=iso(now))
+
+    def outbox_puts(self, entries: list[OutboxEntry], now: datetime) -> list[dict[str, Any]]:
+        """Entries as `Put` bodies, leased to the caller, to commit with the change that makes
+        them (then `Outbox.deliver` sends them; the sweep does if the caller dies)."""
+        lease_end = iso(now + self.lease)
+        return [
+            {
+                "TableName": self._table,
+                "Item": _outbox_item(entry, now, lease_end),
+                "ConditionExpression": "attribute_not_exists(pk)",  # one message per change
+            }
+            for entry in entries
+        ]
+
+    def last_inbound(self, citizen: str) -> datetime | None:
+        """When the citizen's last message was processed (opens the 24-hour window)."""
+        item = self._get(f"SESSION#{citizen}", "SESSION")
+        if not item or not item.get("updated_at"):
+            return None
+        return datetime.fromisoformat(str(item["updated_at"]).replace("Z", "+00:00"))
 
     def outbox_entry(self, entry_id: str) -> dict[str, Any] | None:
         return self._get(f"OUTBOX#{entry_id}", "OUTBOX")

@@ -359,6 +359,23 @@ def staff_console_session(client: Client, recorder: Recorder, tmp_path: Path) ->
         response = call("PATCH", f"/admin/staff/{staff_id}", change, token)
         assert response.status_code == 200, response.body
 
+    # The ticket queue through each index, a ticket read, assigned, verified (the citizen is
+    # told on WhatsApp through the outbox) and noted.
+    listed = json.loads(call("GET", "/admin/tickets?status=diterima", token=token).body)
+    number = listed["tickets"][0]["number"]
+    code = listed["tickets"][0]["kecamatan"]["code"]
+    for query in ("", f"?kecamatan={code}", f"?assignee={staff_id}", f"?q={number}"):
+        assert call("GET", f"/admin/tickets{query}", token=token).status_code == 200
+    assert call("GET", f"/admin/tickets/{number}", token=token).status_code == 200
+    changes_ = (
+        ("assign", {"staff_id": staff_id}),
+        ("transitions", {"status": "diverifikasi", "public_note": "Sudah kami periksa."}),
+        ("notes", {"text": "Kunjungan dijadwalkan"}),
+    )
+    for action, change_ in changes_:
+        response = call("POST", f"/admin/tickets/{number}/{action}", change_, token)
+        assert response.status_code == 200, response.body
+
 
 def test_no_grant_is_wider_than_the_exact_resources_of_the_stack(aws, deployed):
     _, policies = deployed

@@ -1,0 +1,235 @@
+"""The staff API's ticket routes (SPEC §5): parse the request, call the ticket service, shape
+the answer. Who may call each route is its `Permission` (staff/roles.py); which tickets an
+asesor reaches and what each role sees is the service's and the views' business."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import date
+from typing import Any
+
+from chalice import Blueprint
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from chalicelib.routes.api import ApiError, Call, field_errors, staff_route
+from chalicelib.staff.roles import Permission
+from chalicelib.tickets.model import Priority, Status, TicketType
+from chalicelib.tickets.views import (
+    AssessmentBody,
+    AssignBody,
+    DuplicateBody,
+    NoteBody,
+    ReopenBody,
+    TicketDetail,
+    TicketList,
+    TransitionBody,
+)
+
+bp = Blueprint(__name__)
+
+NUMBER = "/admin/tickets/{number}"
+
+
+class TicketFilters(BaseModel):
+    """The queue's filters, from the query string (they live in the URL, so links share)."""
+
+    model_config = ConfigDict(extra="forbid")
+    status: Status | None = None
+    type: TicketType | None = None
+    service: str | None = Field(default=None, max_length=64)
+    kecamatan: str | None = Field(default=None, pattern=r"^14\.04\.\d{2}$")
+    priority: Priority | None = None
+    overdue: bool | None = None
+    assignee: str | None = Field(default=None, max_length=64)
+    created_from: date | None = None
+    created_to: date | None = None
+    q: str | None = Field(default=None, min_length=1, max_length=80)  # number or name
+    limit: int = Field(default=25, ge=1, le=100)
+    cursor: str | None = Field(default=None, max_length=2000)
+
+
+@staff_route(
+    bp,
+    "/admin/tickets",
+    "GET",
+    Permission.TICKETS_LIST,
+    "Antrian tiket (filter di URL)",
+    response=TicketList,
+    errors=(400,),
+)
+def list_tickets(call: Call) -> TicketList:
+    from chalicelib.store.tickets import BadCursor, TicketQuery
+
+    try:
+        filters = TicketFilters.model_validate(call.query)
+    except ValidationError as error:
+        raise ApiError(400, "invalid_query", "Filter tidak valid.", field_errors(error)) from None
+    query = TicketQuery(
+        status=filters.status,
+        type=filters.type,
+        service_id=filters.service,
+        kecamatan=(filters.kecamatan,) if filters.kecamatan else (),
+        priority=filters.priority,
+        overdue=filters.overdue,
+        assignee=filters.assignee,
+        created_from=filters.created_from,
+        created_to=filters.created_to,
+        search=filters.q,
+    )
+    try:
+        return _service().list(call.staff, query, filters.limit, filters.cursor)
+    except BadCursor:
+        raise ApiError(400, "invalid_cursor", "Penanda halaman tidak valid.") from None
+
+
+@staff_route(
+    bp,
+    NUMBER,
+    "GET",
+    Permission.TICKETS_READ,
+    "Detail tiket (disamarkan sesuai peran)",
+    response=TicketDetail,
+    errors=(404,),
+)
+def ticket_detail(call: Call) -> TicketDetail:
+    with _ticket_errors():
+        return _service().detail(call.staff, call.params["number"])
+
+
+@staff_route(
+    bp,
+    f"{NUMBER}/transitions",
+    "POST",
+    Permission.TICKETS_TRANSITION,
+    "Ubah status (catatan publik dikirim ke warga; catatan internal tidak)",
+    body=TransitionBody,
+    response=TicketDetail,
+    errors=(403, 404, 409),
+)
+def transition(call: Call) -> TicketDetail:
+    with _ticket_errors():
+        return _service().transition(call.staff, call.params["number"], call.body)
+
+
+@staff_route(
+    bp,
+    f"{NUMBER}/reopen",
+    "POST",
+    Permission.TICKETS_REOPEN,
+    "Buka kembali tiket yang ditutup",
+    body=ReopenBody,
+    response=TicketDetail,
+    errors=(403, 404, 409),
+)
+def reopen(call: Call) -> TicketDetail:
+    with _ticket_errors():
+        return _service().reopen(call.staff, call.params["number"], call.body)
+
+
+@staff_route(
+    bp,
+    f"{NUMBER}/assign",
+    "POST",
+    Permission.TICKETS_ASSIGN,
+    "Tugaskan ke petugas",
+    body=AssignBody,
+    response=TicketDetail,
+    errors=(400, 404, 409),
+)
+def assign(call: Call) -> TicketDetail:
+    from chalicelib.staff.services import staff_services
+
+    body: AssignBody = call.body
+    if body.staff_id is not None:
+        member = staff_services().store.get(body.staff_id)
+        if member is None or not member.active:
+            raise ApiError(400, "unknown_staff", "Petugas tidak ditemukan atau tidak aktif.")
+    with _ticket_errors():
+        return _service().assign(call.staff, call.params["number"], body)
+
+
+@staff_route(
+    bp,
+    f"{NUMBER}/notes",
+    "POST",
+    Permission.TICKETS_NOTE,
+    "Catatan internal",
+    body=NoteBody,
+    response=TicketDetail,
+    errors=(404, 409),
+)
+def note(call: Call) -> TicketDetail:
+    with _ticket_errors():
+        return _service().note(call.staff, call.params["number"], call.body)
+
+
+@staff_route(
+    bp,
+    f"{NUMBER}/assessment",
+    "POST",
+    Permission.TICKETS_ASSESS,
+    "Catat hasil asesmen",
+    body=AssessmentBody,
+    response=TicketDetail,
+    errors=(404, 409),
+)
+def assessment(call: Call) -> TicketDetail:
+    with _ticket_errors():
+        return _service().assess(call.staff, call.params["number"], call.body)
+
+
+@staff_route(
+    bp,
+    f"{NUMBER}/duplicate",
+    "POST",
+    Permission.TICKETS_DUPLICATE,
+    "Tandai sebagai duplikat",
+    body=DuplicateBody,
+    response=TicketDetail,
+    errors=(404, 409),
+)
+def duplicate(call: Call) -> TicketDetail:
+    with _ticket_errors():
+        return _service().mark_duplicate(call.staff, call.params["number"], call.body)
+
+
+@contextmanager
+def _ticket_errors() -> Iterator[None]:
+    from chalicelib.tickets.service import TicketNotFound
+    from chalicelib.tickets.transitions import MoveForbidden, TransitionRefused, VersionConflict
+
+    try:
+        yield
+    except TicketNotFound:
+        raise ApiError(404, "not_found", "Tiket tidak ditemukan.") from None
+    except TransitionRefused as refused:
+        allowed = ", ".join(s.value for s in refused.allowed) or "tidak ada"
+        raise ApiError(
+            409,
+            "transition_refused",
+            f"Status {refused.from_status.value} tidak bisa diubah ke {refused.to_status.value}. "
+            f"Status berikutnya yang boleh: {allowed}.",
+            fields=[{"field": "status", "message": allowed}],
+        ) from None
+    except MoveForbidden:
+        raise ApiError(403, "forbidden") from None
+    except VersionConflict:
+        raise ApiError(
+            409, "version_conflict", "Tiket ini baru saja diubah petugas lain; muat ulang dulu."
+        ) from None
+
+
+def _service() -> Any:
+    from chalicelib.tickets.service import TicketService
+    from chalicelib.wiring import services
+
+    built = services()
+    return TicketService(
+        built.store,
+        built.store.tickets,
+        built.store.client,
+        built.settings.table_name,
+        built.clock,
+        built.outbox.deliver,
+    )
