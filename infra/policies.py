@@ -32,7 +32,7 @@ GRANTS: dict[str, dict[str, tuple[str, ...]]] = {
         # The staff API: the directory and tickets (read; write with their audit and history
         # items, and the citizen's notice in the outbox, in one transaction), the sign-in
         # throttle, a ticket's items in one Query; queues by status/directory (gsi1), month
-        # (gsi2), assignee (gsi4) and kecamatan (gsi5).
+        # and audit day (gsi2), audit by staff member (gsi3), assignee (gsi4), kecamatan (gsi5).
         "table": (
             "dynamodb:GetItem",
             "dynamodb:PutItem",
@@ -41,6 +41,7 @@ GRANTS: dict[str, dict[str, tuple[str, ...]]] = {
         ),
         "index:gsi1": ("dynamodb:Query",),
         "index:gsi2": ("dynamodb:Query",),
+        "index:gsi3": ("dynamodb:Query",),
         "index:gsi4": ("dynamodb:Query",),
         "index:gsi5": ("dynamodb:Query",),
         # Staff accounts; signing in itself (InitiateAuth, ...) needs no IAM permission.

@@ -8,10 +8,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import date
 
 from chalice import Blueprint
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from chalicelib.routes.api import ApiError, Call, staff_route
+from chalicelib.routes.api import ApiError, Call, field_errors, staff_route
 from chalicelib.staff.roles import Permission
 from chalicelib.staff.schemas import (
     PASSWORD_RULE,
@@ -106,3 +108,40 @@ def _directory_errors() -> Iterator[None]:
     except PasswordRejected:
         field = {"field": "temporary_password", "message": f"kata sandi harus {PASSWORD_RULE}"}
         raise ApiError(400, "invalid_body", fields=[field]) from None
+
+
+class AuditFilters(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    ticket: str | None = Field(default=None, pattern=r"^LGT-\d{4}-\d{4,}$")
+    staff: str | None = Field(default=None, min_length=1, max_length=64)
+    day: date | None = None  # WIB day; today when neither ticket nor staff is given
+    limit: int = Field(default=100, ge=1, le=500)
+
+
+@staff_route(
+    bp,
+    "/admin/audit",
+    "GET",
+    Permission.AUDIT_READ,
+    "Log audit: siapa membaca atau mengubah apa (filter ticket, staff, atau day)",
+    errors=(400,),
+)
+def audit_log(call: Call) -> dict[str, object]:
+    from chalicelib.aws import client
+    from chalicelib.clock import now, wib_day
+    from chalicelib.settings import get_settings
+    from chalicelib.store import audit
+
+    try:
+        filters = AuditFilters.model_validate(call.query)
+    except ValidationError as error:
+        raise ApiError(400, "invalid_query", "Filter tidak valid.", field_errors(error)) from None
+    dynamodb, table = client("dynamodb"), get_settings().table_name
+    if filters.ticket:
+        events = audit.history(dynamodb, table, f"ticket:{filters.ticket}", filters.limit)
+    elif filters.staff:
+        events = audit.by_actor(dynamodb, table, filters.staff, filters.limit)
+    else:
+        day = filters.day.isoformat() if filters.day else wib_day(now())
+        events = audit.on_day(dynamodb, table, day, filters.limit)
+    return {"events": events}

@@ -82,6 +82,32 @@ def history(dynamodb: Any, table: str, target: str, limit: int = 100) -> list[di
     return [_event(item) for item in response.get("Items", [])]
 
 
+def by_actor(dynamodb: Any, table: str, actor: str, limit: int = 100) -> list[dict[str, Any]]:
+    """What one staff member did and read, newest first (gsi3)."""
+    response = dynamodb.query(
+        TableName=table,
+        IndexName="gsi3",
+        KeyConditionExpression="gsi3pk = :a",
+        ExpressionAttributeValues={":a": {"S": f"ACTOR#{actor}"}},
+        ScanIndexForward=False,
+        Limit=limit,
+    )
+    return [_event(item) for item in response.get("Items", [])]
+
+
+def on_day(dynamodb: Any, table: str, day: str, limit: int = 100) -> list[dict[str, Any]]:
+    """Everything audited on one WIB day, newest first (gsi2)."""
+    response = dynamodb.query(
+        TableName=table,
+        IndexName="gsi2",
+        KeyConditionExpression="gsi2pk = :d",
+        ExpressionAttributeValues={":d": {"S": f"AUDITDAY#{day}"}},
+        ScanIndexForward=False,
+        Limit=limit,
+    )
+    return [_event(item) for item in response.get("Items", [])]
+
+
 def _event(item: dict[str, Any]) -> dict[str, Any]:
     plain = {key: _deserialize(value) for key, value in item.items()}
     return {key: plain[key] for key in ("actor", "action", "target", "detail", "at")}

@@ -375,6 +375,8 @@ def staff_console_session(client: Client, recorder: Recorder, tmp_path: Path) ->
     for action, change_ in changes_:
         response = call("POST", f"/admin/tickets/{number}/{action}", change_, token)
         assert response.status_code == 200, response.body
+    for query in (f"ticket={number}", f"staff={staff_id}", "day=2026-12-02"):
+        assert call("GET", f"/admin/audit?{query}", token=token).status_code == 200
 
 
 def test_no_grant_is_wider_than_the_exact_resources_of_the_stack(aws, deployed):

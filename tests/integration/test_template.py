@@ -5,7 +5,13 @@ import boto3
 
 def test_template_provisions_table_queue_and_bucket(aws):
     table = boto3.client("dynamodb").describe_table(TableName=aws["TableName"])["Table"]
-    assert {i["IndexName"] for i in table["GlobalSecondaryIndexes"]} == {"gsi1", "gsi2", "gsi3", "gsi4", "gsi5"}
+    assert {i["IndexName"] for i in table["GlobalSecondaryIndexes"]} == {
+        "gsi1",
+        "gsi2",
+        "gsi3",
+        "gsi4",
+        "gsi5",
+    }
     ttl = boto3.client("dynamodb").describe_time_to_live(TableName=aws["TableName"])
     assert ttl["TimeToLiveDescription"]["AttributeName"] == "expires_at"
 

@@ -236,3 +236,20 @@ def seed_ticket_now(stack, n: int) -> None:
     stack.services.store.client.transact_write_items(
         TransactItems=store.creation_writes(ticket, event)
     )
+
+
+def test_every_read_and_change_is_in_the_audit_log_for_admins_only(api, stack):
+    number = filed(stack)
+    admin = api.token(Role.ADMIN)
+    api.get(f"/admin/tickets/{number}", admin)
+    api.post(f"/admin/tickets/{number}/transitions", {"status": "diverifikasi"}, admin)
+    events = body(api.get(f"/admin/audit?ticket={number}", admin))["events"]
+    assert [e["action"] for e in events] == ["ticket.transition", "ticket.read"]
+    assert events[0]["detail"] == {"kind": "status", "from": "diterima", "to": "diverifikasi"}
+    me = body(api.get("/admin/me", admin))["id"]
+    assert {e["action"] for e in body(api.get(f"/admin/audit?staff={me}", admin))["events"]} >= {
+        "ticket.read",
+        "ticket.transition",
+    }
+    assert api.get("/admin/audit", api.token(Role.ASESOR)).status_code == 403
+    assert api.get("/admin/audit?ticket=bukan", admin).status_code == 400
