@@ -308,5 +308,36 @@ def _process_status(body: dict[str, Any], services: Services) -> None:
     extra = {"wamid": status.id, "status": status.status, "applied": moved}
     if status.status == "failed":
         log.warning("delivery_failed", extra={**extra, "codes": status.error_codes})
+        if moved and OUTSIDE_WINDOW in status.error_codes:
+            _resend_as_template(status.id, services)
     else:
         log.info("delivery_status", extra=extra)
+
+
+OUTSIDE_WINDOW = 131047  # free text refused: the 24-hour window had closed
+
+
+def _resend_as_template(wamid: str, services: Services) -> None:
+    """A status notice sent as free text bounced off a closed window: send the approved
+    template instead, once (its outbox id is derived from the bounced one)."""
+    from chalicelib.tickets.notify import status_message
+
+    record = services.store.outbound_message(wamid) or {}
+    entry_id = str(record.get("entry_id") or "")
+    if not entry_id.startswith("notify#"):
+        return  # only staff notices can be late; bot replies answer a fresh message
+    ticket = services.store.tickets.get(entry_id.split("#")[1])
+    if ticket is None:
+        return
+    now = services.clock()
+    template = status_message(ticket, None, in_window=False)
+    entry = OutboxEntry(f"{entry_id}#template", ticket.citizen, template.model_dump())
+    puts = services.store.outbox_puts([entry], now)
+    try:
+        services.store.client.transact_write_items(TransactItems=[{"Put": p} for p in puts])
+    except ClientError as error:
+        if error.response["Error"]["Code"] == "TransactionCanceledException":
+            return  # already queued by an earlier delivery of this status
+        raise
+    log.info("notice_resent_as_template", extra={"ticket": ticket.number, "entry": entry.entry_id})
+    services.outbox.deliver([entry])

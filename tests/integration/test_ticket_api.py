@@ -253,3 +253,22 @@ def test_every_read_and_change_is_in_the_audit_log_for_admins_only(api, stack):
     }
     assert api.get("/admin/audit", api.token(Role.ASESOR)).status_code == 403
     assert api.get("/admin/audit?ticket=bukan", admin).status_code == 400
+
+
+def test_a_notice_refused_for_a_closed_window_is_resent_once_as_the_template(api, stack):
+    from chalicelib.processor import process_item
+    from tests.integration.test_reliability import status_item
+
+    number = filed(stack)
+    admin = api.token(Role.ADMIN)
+    change = {"status": "diverifikasi", "public_note": "Sudah kami periksa."}
+    assert api.post(f"/admin/tickets/{number}/transitions", change, admin).status_code == 200
+    notice = stack.graph.state.sent[-1]
+    assert notice.body["type"] == "text"
+    failed = wa.status(notice.wamid, "failed", errors=[{"code": 131047, "title": "Re-engagement"}])
+    for _delivery in range(2):  # Meta may deliver the status twice
+        process_item(status_item(failed), stack.services)
+    templates = [m for m in stack.sent_to(wa.CITIZEN) if m["type"] == "template"]
+    assert len(templates) == 1
+    params = [p["text"] for p in templates[0]["template"]["components"][0]["parameters"]]
+    assert params == [number, "Diverifikasi"]
