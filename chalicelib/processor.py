@@ -154,6 +154,7 @@ def _process_message(body: dict[str, Any], services: Services) -> None:
         contact = wa.Contact()  # a profile we cannot read costs the name, not the message
     store, now = services.store, services.clock()
     incoming = incoming_from(message, contact)
+    campaign, incoming = _campaign(incoming)
     age = (now - incoming.sent_at).total_seconds()
     if age > services.settings.stale_after_seconds:
         recorded = store.record_message(incoming.wamid, incoming.citizen, now, "stale")
@@ -180,6 +181,8 @@ def _process_message(body: dict[str, Any], services: Services) -> None:
         session_state=turn.session.model_dump(mode="json"),
         session_version=stored.version,
     )
+    if campaign:
+        commit.campaign_counts.append(campaign)
     replies = [r.model_dump(exclude_none=True) for r in turn.replies]
     alerts = _apply_effects(turn, commit, replies, services)
     commit.outbox = _outbox_entries(incoming, replies + alerts)
@@ -203,6 +206,19 @@ def _process_message(body: dict[str, Any], services: Services) -> None:
     services.outbox.deliver(commit.outbox)
     for job in commit.media_jobs:
         services.evidence.copy(job)
+
+
+def _campaign(incoming: Incoming) -> tuple[str | None, Incoming]:
+    """A sosialisasi campaign code in the text (the poster's prefilled greeting): counted, then
+    removed, so the conversation never sees it (chalicelib/sosialisasi/campaign.py)."""
+    from chalicelib.sosialisasi.campaign import split_campaign_code
+
+    if not incoming.text:
+        return None, incoming
+    code, rest = split_campaign_code(incoming.text)
+    if code is None:
+        return None, incoming
+    return code, incoming.model_copy(update={"text": rest})
 
 
 def _apply_effects(

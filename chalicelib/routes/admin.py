@@ -145,3 +145,48 @@ def audit_log(call: Call) -> dict[str, object]:
         day = filters.day.isoformat() if filters.day else wib_day(now())
         events = audit.on_day(dynamodb, table, day, filters.limit)
     return {"events": events}
+
+
+class SosialisasiFilters(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    start: date  # WIB days, inclusive
+    end: date
+
+
+@staff_route(
+    bp,
+    "/admin/sosialisasi",
+    "GET",
+    Permission.REKAP_READ,
+    "Warga yang datang lewat kode kampanye sosialisasi, per kode dan hari (start, end)",
+    errors=(400,),
+)
+def sosialisasi(call: Call) -> dict[str, object]:
+    from datetime import timedelta
+
+    from chalicelib.wiring import services
+
+    try:
+        filters = SosialisasiFilters.model_validate(call.query)
+    except ValidationError as error:
+        raise ApiError(400, "invalid_query", "Tanggal tidak valid.", field_errors(error)) from None
+    days = (filters.end - filters.start).days + 1
+    if not 1 <= days <= 92:
+        fields = [{"field": "end", "message": "rentang 1 sampai 92 hari"}]
+        raise ApiError(400, "invalid_query", "Rentang tanggal tidak valid.", fields)
+    store = services().store
+    per_day = {}
+    totals: dict[str, int] = {}
+    for offset in range(days):
+        day = (filters.start + timedelta(days=offset)).isoformat()
+        counts = store.campaign_counts(day)
+        if counts:
+            per_day[day] = counts
+        for code, count in counts.items():
+            totals[code] = totals.get(code, 0) + count
+    return {
+        "start": filters.start.isoformat(),
+        "end": filters.end.isoformat(),
+        "totals": totals,
+        "days": per_day,
+    }

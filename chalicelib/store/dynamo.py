@@ -72,6 +72,7 @@ class TurnCommit:
     session_version: int = 0
     outbox: list[OutboxEntry] = field(default_factory=list)
     info_counts: list[str] = field(default_factory=list)  # service ids answered
+    campaign_counts: list[str] = field(default_factory=list)  # sosialisasi codes seen
     tickets: list[tuple[Ticket, Event]] = field(default_factory=list)  # new, with first event
     appends: list[tuple[str, Event]] = field(default_factory=list)  # (number, what was added)
     media_jobs: list[dict[str, Any]] = field(default_factory=list)  # attachments to copy
@@ -183,6 +184,8 @@ class DynamoStore:
             )
         for service_id in commit.info_counts:
             writes.append(self._count_update(wib_day(now), f"INFO#{service_id}"))
+        for code in commit.campaign_counts:
+            writes.append(self._count_update(wib_day(now), f"CAMPAIGN#{code}"))
         for ticket, event in commit.tickets:
             writes += self.tickets.creation_writes(ticket, event)
         for number, addition in commit.appends:
@@ -310,11 +313,19 @@ class DynamoStore:
         return True
 
     def info_counts(self, day: str) -> dict[str, int]:
+        """Information answers per service on one WIB day."""
+        return self._counts(day, "INFO#")
+
+    def campaign_counts(self, day: str) -> dict[str, int]:
+        """First messages per sosialisasi campaign code on one WIB day (counts only)."""
+        return self._counts(day, "CAMPAIGN#")
+
+    def _counts(self, day: str, prefix: str) -> dict[str, int]:
         items = self._query_pk(f"COUNT#{day}")
         return {
-            i["sk"].removeprefix("INFO#"): int(i["count"])
+            i["sk"].removeprefix(prefix): int(i["count"])
             for i in items
-            if i["sk"].startswith("INFO#")
+            if i["sk"].startswith(prefix)
         }
 
     # -- outbox ---------------------------------------------------------------------------

@@ -7,7 +7,7 @@
 | outbox entry      | OUTBOX#<entry id> | OUTBOX                | gsi1 OUTBOX#pending / <due>     |
 | delivery record   | OUTMSG#<wamid>    | OUTMSG                |                                 |
 | evidence copy job | MEDIA#<s3 key>    | MEDIA                 | gsi1 MEDIA#pending / <due>      |
-| daily counter     | COUNT#<WIB day>   | INFO#<service id>     |                                 |
+| daily counter     | COUNT#<WIB day>   | INFO#<svc>, CAMPAIGN# |                                 |
 | ticket numbers    | COUNTER#TICKET    | <YYMM>                |                                 |
 | ticket (full)     | TICKET#<number>   | TICKET                |                                 |
 | ticket summary    | TICKET#<number>   | SUMMARY               | gsi1 STATUS#<status> / <c>#<n>  |

@@ -377,6 +377,8 @@ def staff_console_session(client: Client, recorder: Recorder, tmp_path: Path) ->
         assert response.status_code == 200, response.body
     for query in (f"ticket={number}", f"staff={staff_id}", "day=2026-12-02"):
         assert call("GET", f"/admin/audit?{query}", token=token).status_code == 200
+    campaigns = "/admin/sosialisasi?start=2026-12-01&end=2026-12-02"
+    assert call("GET", campaigns, token=token).status_code == 200
 
 
 def test_no_grant_is_wider_than_the_exact_resources_of_the_stack(aws, deployed):

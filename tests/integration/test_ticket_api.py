@@ -272,3 +272,24 @@ def test_a_notice_refused_for_a_closed_window_is_resent_once_as_the_template(api
     assert len(templates) == 1
     params = [p["text"] for p in templates[0]["template"]["components"][0]["parameters"]]
     assert params == [number, "Diverifikasi"]
+
+
+def test_a_campaign_coded_greeting_gets_the_menu_and_is_counted_once(api, stack):
+    from chalicelib.clock import wib_day
+    from chalicelib.processor import process_item
+    from chalicelib.sosialisasi.campaign import greeting_with_code
+    from tests.integration.test_processing import is_main_menu, queue_body
+
+    greeting = greeting_with_code("Halo Dinas Sosial", "TBH01")
+    body_ = queue_body(wa.text(greeting, sender="6281277770001"))
+    process_item(body_, stack.services)
+    process_item(body_, stack.services)  # Meta delivers it twice
+    [reply] = stack.sent_to("6281277770001")
+    assert is_main_menu(reply) and "TBH01" not in json.dumps(reply)
+    day = wib_day(stack.clock())
+    assert stack.services.store.campaign_counts(day) == {"TBH01": 1}
+
+    head = api.token(Role.PIMPINAN)
+    counts = body(api.get(f"/admin/sosialisasi?start={day}&end={day}", head))
+    assert counts["totals"] == {"TBH01": 1} and counts["days"] == {day: {"TBH01": 1}}
+    assert api.get(f"/admin/sosialisasi?start={day}&end=2030-01-01", head).status_code == 400
