@@ -6,7 +6,7 @@ conversation engine and other heavy modules are imported inside the handlers tha
 
 import os
 
-from chalice import Chalice, Rate, Response
+from chalice import Chalice, Cron, Rate, Response
 
 from chalicelib.routes import admin as admin_routes
 from chalicelib.routes import auth as auth_routes
@@ -75,3 +75,11 @@ def sweep_pending(event) -> None:  # type: ignore[no-untyped-def]
 
     services().outbox.sweep()
     services().evidence.sweep()
+
+
+@app.schedule(Cron(0, 0, "*", "*", "?", "*"))  # 07:00 WIB
+def daily_checks(event) -> None:  # type: ignore[no-untyped-def]
+    """Every morning: tickets that newly missed a service level, one e-mail to the admins."""
+    from chalicelib.tickets.overdue import morning_check
+
+    morning_check()

@@ -20,6 +20,7 @@ FUNCTIONS = {
     "api_handler": "ApiHandlerLogGroupArn",
     "process_inbound": "ProcessInboundLogGroupArn",
     "sweep_pending": "SweepPendingLogGroupArn",
+    "daily_checks": "DailyChecksLogGroupArn",
 }
 
 # function -> resource (see `resources`) -> actions
@@ -78,6 +79,14 @@ GRANTS: dict[str, dict[str, tuple[str, ...]]] = {
         "table": ("dynamodb:UpdateItem",),  # claim, mark sent, reschedule
         "index:gsi1": ("dynamodb:Query",),  # work queues: replies and evidence copies due
         "media_objects": ("s3:PutObject",),
+        "sender_identity": ("ses:SendEmail",),
+        "secrets": ("ssm:GetParameter",),
+    },
+    "daily_checks": {
+        # Open tickets by status (gsi1), each read whole, flagged with a history event on a
+        # version check; the staff directory (gsi1) for the admins; the e-mail via the outbox.
+        "table": ("dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem"),
+        "index:gsi1": ("dynamodb:Query",),
         "sender_identity": ("ses:SendEmail",),
         "secrets": ("ssm:GetParameter",),
     },

@@ -192,6 +192,6 @@ def test_what_the_citizen_types_is_shown_as_text_never_as_markup(page: Page):
 
     shown = page.locator(".msg.in .text").last
     expect(shown).to_have_text(attack)
-    expect(page.locator(".msg.out")).not_to_have_count(replies_before)  # answered as text
+    expect(page.locator(".msg.out")).not_to_have_count(replies_before, timeout=30_000)
     assert page.locator("#messages script, #messages img").count() == 0
     assert page.evaluate("document.scripts.length") == 1  # only simulator.js

@@ -224,6 +224,13 @@ class App:
         for m in messages:
             self.sqs.delete_message(QueueUrl=url, ReceiptHandle=m["ReceiptHandle"])
 
+    def morning(self) -> None:
+        event = self.client.events.generate_cw_event(
+            source="aws.events", detail_type="Scheduled Event", detail={}, resources=[]
+        )
+        with self.recorder.running("daily_checks"):
+            self.client.lambda_.invoke("daily_checks", event)
+
     def sweep(self) -> None:
         event = self.client.events.generate_cw_event(
             source="aws.events", detail_type="Scheduled Event", detail={}, resources=[]
@@ -288,6 +295,11 @@ def test_every_aws_call_of_every_function_is_allowed_by_its_own_policy(
         assert _ses_sent() == 2 and _stored_photos(aws) == 2
 
         staff_console_session(client, recorder, tmp_path)
+
+        # The morning check finds a ticket past its deadlines and e-mails the admins.
+        _make_overdue(aws, _ticket_number(fake_graph, "6281200000002"))
+        app.morning()
+        assert _ses_sent() == 3
 
     assert set(recorder.calls) == set(FUNCTIONS)
     for function, calls in recorder.calls.items():
@@ -398,6 +410,23 @@ def test_no_grant_is_wider_than_the_exact_resources_of_the_stack(aws, deployed):
         for other in set(FUNCTIONS) - {function}:
             stream = log_streams(aws[FUNCTIONS[other]]).replace(":*", ":log-stream:x")
             assert not allowed(policy, "logs:PutLogEvents", stream), (function, other)
+
+
+def _make_overdue(aws: dict[str, str], number: str) -> None:
+    """Move the ticket's deadlines into the past (untimed setup)."""
+    from chalicelib.store.tickets import TicketStore
+    from chalicelib.tickets.model import Deadlines
+
+    store = TicketStore(boto3.client("dynamodb"), aws["TableName"])
+    ticket = store.get(number)
+    past = datetime(2026, 1, 5, tzinfo=UTC)
+    late = ticket.model_copy(
+        update={
+            "due": Deadlines(verification=past, first_response=past, final=past),
+            "version": ticket.version + 1,
+        }
+    )
+    store.save(late, ticket.version, [])
 
 
 def _ticket_number(fake_graph, citizen: str) -> str:

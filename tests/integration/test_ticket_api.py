@@ -293,3 +293,29 @@ def test_a_campaign_coded_greeting_gets_the_menu_and_is_counted_once(api, stack)
     counts = body(api.get(f"/admin/sosialisasi?start={day}&end={day}", head))
     assert counts["totals"] == {"TBH01": 1} and counts["days"] == {day: {"TBH01": 1}}
     assert api.get(f"/admin/sosialisasi?start={day}&end=2030-01-01", head).status_code == 400
+
+
+def test_the_morning_check_flags_new_breaches_and_tells_the_admins_once(api, stack):
+    from moto.backends import get_backend
+
+    from chalicelib.tickets.overdue import OverdueCheck
+
+    number = filed(stack)
+    api.add(Role.ADMIN, email="kabid@dinsos.test")
+    store = stack.services.store
+
+    def check() -> list:
+        admins = lambda: ["kabid@dinsos.test"]  # noqa: E731
+        return OverdueCheck(
+            store, store.tickets, stack.clock, admins, stack.services.outbox.deliver
+        ).run()
+
+    assert check() == []  # nothing is late yet
+    stack.clock.advance(days=20)  # verification (3) and first response (5 working days) missed
+    assert check() == [(number, ("verification", "first_response"))]
+    assert check() == []  # never twice for the same breach
+    ses = get_backend("ses")["123456789012"]["ap-southeast-3"]
+    [mail] = [m for m in ses.sent_messages if "batas layanan" in m.subject]
+    assert number in mail.body and "verifikasi" in mail.body
+    history = body(api.get(f"/admin/tickets/{number}", api.token(Role.ADMIN)))["history"]
+    assert history[-1]["detail"] == {"overdue": ["verification", "first_response"]}
