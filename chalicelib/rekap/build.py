@@ -95,6 +95,7 @@ class Row(_Model):
     service_id: str
     service: str
     priority: Priority
+    priority_label: str
     urgent: bool
     status: Status
     status_label: str
@@ -229,6 +230,7 @@ class _Context:
             service_id=ticket.service_id,
             service=self.service_name(ticket.service_id),
             priority=ticket.priority,
+            priority_label=words["priorities"][ticket.priority.value],
             urgent=ticket.urgent,
             status=ticket.status,
             status_label=ticket.status.label,
