@@ -64,8 +64,11 @@ class Scope(_Model):
             return cls.everything()
         codes = frozenset(_code_key(code) for code in kecamatan)
         known = regions or load_regions()
-        names = sorted(region.name for code in codes if (region := known.by_code(code)) is not None)
-        return cls(kecamatan=codes, label="Kecamatan " + ", ".join(names) if names else "")
+        names = sorted(
+            region.name if (region := known.by_code(code)) is not None else code for code in codes
+        )
+        label = "Kecamatan " + ", ".join(names) if names else labels()["no_kecamatan"]
+        return cls(kecamatan=codes, label=label)
 
     def covers(self, ticket: Ticket) -> bool:
         if self.kecamatan is None:

@@ -305,6 +305,26 @@ def test_admin_and_pimpinan_read_every_kecamatan() -> None:
         assert daily(scope=Scope.for_staff(role, ())).new.total == 5
 
 
+def test_an_asesor_without_kecamatan_gets_a_copy_without_tickets() -> None:
+    scope = Scope.for_staff(Role.ASESOR, [])
+    rekap = daily(scope=scope)
+
+    assert scope.label == "Tanpa kecamatan"
+    assert (rekap.new.total, rekap.backlog.total, rekap.closed.total) == (0, 0, 0)
+    assert Scope.for_staff(Role.ASESOR, ["1404.04", "14.04.02"]).label == (
+        "Kecamatan Enok, Tembilahan"
+    )
+
+
+def test_the_rekap_survives_its_json_for_the_api_and_the_archive() -> None:
+    rekap = daily()
+
+    assert Rekap.model_validate_json(rekap.model_dump_json()) == rekap
+    assert rekap.model_dump(mode="json")["new"]["rows"][0]["received_at"] == (
+        "2026-11-26T08:15:00+07:00"
+    )
+
+
 def test_a_ticket_of_another_day_is_refused() -> None:
     data = realistic_day()
     try:
