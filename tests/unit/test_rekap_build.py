@@ -7,8 +7,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
+from functools import partial
 from typing import Any
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -325,14 +327,32 @@ def test_the_rekap_survives_its_json_for_the_api_and_the_archive() -> None:
     )
 
 
-def test_a_ticket_of_another_day_is_refused() -> None:
+def test_a_ticket_received_after_midnight_wib_belongs_to_the_next_day() -> None:
     data = realistic_day()
-    try:
-        daily(data, day=DAY + timedelta(days=1))
-    except ValueError as error:
-        assert "LGT-2611-0101" in str(error)
-    else:
-        raise AssertionError("a ticket of another day was counted")
+    after_midnight = ticket("LGT-2611-0106", wib(DAY + timedelta(days=1), 0, 10))
+
+    assert after_midnight.wib_day == "2026-11-27"
+    with pytest.raises(ValueError, match="LGT-2611-0106"):
+        daily(Day([*data.new, after_midnight], data.backlog, data.closed, data.info))
+
+
+def test_a_month_ends_at_midnight_wib_of_its_last_day() -> None:
+    last_minute = ticket("LGT-2611-0900", wib(date(2026, 11, 30), 23, 59))
+    next_month = ticket("LGT-2612-0001", wib(date(2026, 12, 1), 0, 10))
+    build = partial(
+        build_monthly,
+        backlog=[],
+        closed=[],
+        info_counts={},
+        now=NOW,
+        catalogue=load_catalogue(),
+        office=load_office(),
+        console_url=CONSOLE,
+    )
+
+    assert build(date(2026, 11, 1), new=[last_minute]).trend[-1].new == 1
+    with pytest.raises(ValueError, match="LGT-2612-0001"):
+        build(date(2026, 11, 1), new=[last_minute, next_month])
 
 
 services = st.sampled_from(["pengaduan", "pkh", "bencana", "dtks", "lainnya"])
