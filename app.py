@@ -10,6 +10,7 @@ from chalice import Chalice, Cron, Rate, Response
 
 from chalicelib.routes import admin as admin_routes
 from chalicelib.routes import auth as auth_routes
+from chalicelib.routes import rekap as rekap_routes
 from chalicelib.routes import tickets as ticket_routes
 from chalicelib.settings import get_settings
 
@@ -18,6 +19,8 @@ app = Chalice(app_name="ligat", configure_logs=False)
 app.register_blueprint(auth_routes.bp)
 app.register_blueprint(admin_routes.bp)
 app.register_blueprint(ticket_routes.bp)
+app.register_blueprint(rekap_routes.bp)
+app.api.binary_types.append("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 
 # Read at deploy time by `chalice deploy` to wire the SQS event source (stack output
 # InboundQueueName); see README "Deploy".
@@ -79,7 +82,10 @@ def sweep_pending(event) -> None:  # type: ignore[no-untyped-def]
 
 @app.schedule(Cron(0, 0, "*", "*", "?", "*"))  # 07:00 WIB
 def daily_checks(event) -> None:  # type: ignore[no-untyped-def]
-    """Every morning: tickets that newly missed a service level, one e-mail to the admins."""
+    """Every morning: yesterday's rekap to its readers (once), and the tickets that newly
+    missed a service level in one e-mail to the admins."""
+    from chalicelib.rekap.send import send_yesterday
     from chalicelib.tickets.overdue import morning_check
 
+    send_yesterday()
     morning_check()

@@ -31,6 +31,7 @@ _ENV = {
     "whatsapp_app_secret": "WHATSAPP_APP_SECRET",
     "whatsapp_verify_token": "WHATSAPP_VERIFY_TOKEN",
     "whatsapp_media_origins": "WHATSAPP_MEDIA_ORIGINS",
+    "console_url": "LIGAT_CONSOLE_URL",
     "secrets_parameter": "LIGAT_SECRETS_PARAMETER",
     "user_pool_id": "LIGAT_USER_POOL_ID",
     "user_pool_client_id": "LIGAT_USER_POOL_CLIENT_ID",
@@ -70,6 +71,8 @@ class Settings(BaseModel):
     # status webhooks), so a short wait costs nothing and keeps other citizens moving.
     graph_timeout_seconds: float = 6.0
     in_lambda: bool = False
+    # Where staff open a ticket from the rekap (links: <console_url>/tiket/<number>).
+    console_url: str = "http://127.0.0.1:8000/console"
     # Staff sign-in (Cognito). The region defaults to the pool id's prefix ("ap-southeast-3_...");
     # the JWKS URL defaults to the pool's AWS URL and is overridden only by `make run` (moto).
     user_pool_id: str = ""

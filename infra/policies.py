@@ -30,12 +30,15 @@ GRANTS: dict[str, dict[str, tuple[str, ...]]] = {
         "inbound_queue": ("sqs:SendMessage",),
         "inbound_objects": ("s3:PutObject",),  # an item too big for a queue message
         "secrets": ("ssm:GetParameter",),
+        "rekap_objects": ("s3:PutObject",),  # a resent rekap is archived again
+        "sender_identity": ("ses:SendRawEmail",),  # the rekap resent by an admin
         # The staff API: the directory and tickets (read; write with their audit and history
         # items, and the citizen's notice in the outbox, in one transaction), the sign-in
         # throttle, a ticket's items in one Query; queues by status/directory (gsi1), month
         # and audit day (gsi2), audit by staff member (gsi3), assignee (gsi4), kecamatan (gsi5).
         "table": (
             "dynamodb:GetItem",
+            "dynamodb:BatchGetItem",
             "dynamodb:PutItem",
             "dynamodb:UpdateItem",
             "dynamodb:Query",
@@ -79,15 +82,24 @@ GRANTS: dict[str, dict[str, tuple[str, ...]]] = {
         "table": ("dynamodb:UpdateItem",),  # claim, mark sent, reschedule
         "index:gsi1": ("dynamodb:Query",),  # work queues: replies and evidence copies due
         "media_objects": ("s3:PutObject",),
-        "sender_identity": ("ses:SendEmail",),
+        "sender_identity": ("ses:SendEmail", "ses:SendRawEmail"),  # alerts; a rekap retried
         "secrets": ("ssm:GetParameter",),
     },
     "daily_checks": {
-        # Open tickets by status (gsi1), each read whole, flagged with a history event on a
-        # version check; the staff directory (gsi1) for the admins; the e-mail via the outbox.
-        "table": ("dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem"),
+        # The rekap: the day's tickets (gsi2), the backlog and the day's closed (gsi1), read
+        # whole in batches, the day's counters; e-mails with the XLSX via the outbox; the
+        # archive. Overdue tickets (gsi1) flagged on a version check; the admins (gsi1).
+        "table": (
+            "dynamodb:GetItem",
+            "dynamodb:BatchGetItem",
+            "dynamodb:Query",
+            "dynamodb:PutItem",
+            "dynamodb:UpdateItem",
+        ),
         "index:gsi1": ("dynamodb:Query",),
-        "sender_identity": ("ses:SendEmail",),
+        "index:gsi2": ("dynamodb:Query",),
+        "rekap_objects": ("s3:PutObject",),
+        "sender_identity": ("ses:SendEmail", "ses:SendRawEmail"),
         "secrets": ("ssm:GetParameter",),
     },
 }
@@ -101,6 +113,7 @@ def resources(outputs: dict[str, str]) -> dict[str, list[str]]:
         "inbound_queue": [outputs["InboundQueueArn"]],
         "media_objects": [f"{outputs['MediaBucketArn']}/*"],
         "inbound_objects": [f"{outputs['MediaBucketArn']}/inbound/*"],
+        "rekap_objects": [f"{outputs['MediaBucketArn']}/rekap/*"],
         "sender_identity": [outputs["SenderIdentityArn"]],
         "secrets": [outputs["SecretsParameterArn"]],
     }

@@ -74,6 +74,7 @@ ROLES: dict[Role, RoleSpec] = {
                 Permission.TICKETS_NOTE,
                 Permission.CITIZEN_REPLY,
                 Permission.CATALOGUE_READ,
+                Permission.REKAP_READ,  # their kecamatan's copy, as they receive it by e-mail
             }
         ),
         ticket_scope="assigned_or_kecamatan",

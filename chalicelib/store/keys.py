@@ -22,7 +22,8 @@
 | audit event       | AUDIT#<target>    | <at>#<id>             | gsi2 AUDITDAY#<day>,            |
 |                   |                   |                       | gsi3 ACTOR#<sub>                |
 
-<c>: created_at (UTC ISO), <n>: ticket number, months in WIB.
+<c>: created_at (UTC ISO; for closed statuses on gsi1, closed_at), <n>: ticket number, months
+in WIB.
 
 Access patterns: a citizen's session and "already processed?" in one BatchGetItem; due outbox
 entries and evidence copies from gsi1; tickets by status (gsi1), by month and WIB day (gsi2), by

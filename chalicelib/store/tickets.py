@@ -154,23 +154,27 @@ class TicketStore:
             Limit=limit,
         )
         numbers = [_deserialize(i["number"]) for i in response.get("Items", [])]
-        tickets = self._batch_get(numbers)
+        tickets = self.batch(numbers)
         return sorted(tickets, key=lambda t: t.created_at, reverse=True)
 
-    def _batch_get(self, numbers: list[str]) -> list[Ticket]:
-        if not numbers:
-            return []
-        request = {
-            self._table: {
-                "Keys": [keys.key(keys.ticket_pk(n), keys.TICKET) for n in numbers],
-                "ConsistentRead": True,
-            }
-        }
+    def batch(self, numbers: list[str]) -> list[Ticket]:
+        """The full tickets, 100 keys per request (DynamoDB's limit)."""
         found: list[Ticket] = []
-        while request:
-            response = self._db.batch_get_item(RequestItems=request)
-            found += [_ticket_from(i) for i in response["Responses"].get(self._table, [])]
-            request = response.get("UnprocessedKeys") or {}
+        unique = list(dict.fromkeys(numbers))
+        for start in range(0, len(unique), 100):
+            request: dict[str, Any] = {
+                self._table: {
+                    "Keys": [
+                        keys.key(keys.ticket_pk(n), keys.TICKET)
+                        for n in unique[start : start + 100]
+                    ],
+                    "ConsistentRead": True,
+                }
+            }
+            while request:
+                response = self._db.batch_get_item(RequestItems=request)
+                found += [_ticket_from(i) for i in response["Responses"].get(self._table, [])]
+                request = response.get("UnprocessedKeys") or {}
         return found
 
     def page(
@@ -211,6 +215,22 @@ class TicketStore:
             if queries >= MAX_QUERIES:
                 return Page(items, _encode(partition, index, last) if last else None)
         return Page(items, None)
+
+    def between(
+        self, partition: str, index: str, start: datetime, end: datetime
+    ) -> list[TicketSummary]:
+        """Summaries in one index partition whose sort time lies in [start, end): the rekap's
+        reads, which grow with the day's tickets, not with the table."""
+        items = self._query_all(
+            IndexName=index,
+            KeyConditionExpression=f"{index}pk = :p AND {index}sk BETWEEN :a AND :b",
+            ExpressionAttributeValues={
+                ":p": _serialize(partition),
+                ":a": _serialize(iso(start)),
+                ":b": _serialize(iso(end)),
+            },
+        )
+        return [_summary_from(i) for i in items]
 
     def _partitions(
         self, query: TicketQuery, now: datetime, position: dict[str, Any] | None
@@ -322,6 +342,9 @@ def _ticket_item(ticket: Ticket) -> dict[str, Any]:
 def _summary_item(summary: TicketSummary, citizen: str) -> dict[str, Any]:
     created = iso(summary.created_at)
     sort = _s(keys.ticket_sort(created, summary.number))
+    # Closed tickets sort by when they were closed, so "closed on day X" is a range query.
+    closed = summary.closed_at if summary.status.closed and summary.closed_at else None
+    status_sort = _s(keys.ticket_sort(iso(closed), summary.number)) if closed else sort
     month = summary.wib_day[:7]
     item: dict[str, Any] = {
         "pk": _s(keys.ticket_pk(summary.number)),
@@ -329,7 +352,7 @@ def _summary_item(summary: TicketSummary, citizen: str) -> dict[str, Any]:
         "number": _s(summary.number),
         "data": _s(summary.model_dump_json()),
         "gsi1pk": _s(keys.status_partition(summary.status)),
-        "gsi1sk": sort,
+        "gsi1sk": status_sort,
         "gsi2pk": _s(keys.month_partition(month)),
         "gsi2sk": sort,
         "gsi3pk": _s(keys.citizen_partition(citizen)),

@@ -1,0 +1,148 @@
+"""The rekap of a day: compiled from the indexes, built for each reader's scope, e-mailed through
+the outbox (exactly once per reader and day, even when the schedule retries), archived to S3."""
+
+from __future__ import annotations
+
+import base64
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from botocore.exceptions import ClientError
+
+from chalicelib.catalogue.office import load_office
+from chalicelib.logs import get_logger
+from chalicelib.rekap.build import Rekap, Scope, build_daily
+from chalicelib.rekap.query import DayTickets, day_tickets
+from chalicelib.staff.model import StaffMember
+from chalicelib.store.dynamo import DynamoStore, OutboxEntry
+
+log = get_logger("rekap")
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+@dataclass
+class RekapService:
+    store: DynamoStore
+    catalogue: Callable[[], Any]
+    clock: Callable[[], datetime]
+    console_url: str
+    s3: Any
+    bucket: str
+    deliver: Callable[[Sequence[OutboxEntry]], int]
+
+    def compile(self, day: date) -> DayTickets:
+        return day_tickets(self.store, day)
+
+    def build(self, day: date, scope: Scope, tickets: DayTickets | None = None) -> Rekap:
+        tickets = tickets or self.compile(day)
+        return build_daily(
+            day,
+            tickets.new,
+            tickets.backlog,
+            tickets.closed,
+            tickets.info_counts,
+            self.clock(),
+            self.catalogue(),
+            load_office(),
+            self.console_url,
+            scope,
+        )
+
+    def send(self, day: date, readers: Sequence[StaffMember], once: bool = True) -> int:
+        """E-mail each reader their copy; with `once`, a reader already sent this day's rekap
+        is skipped (a retried schedule). Returns how many e-mails were queued."""
+        tickets = self.compile(day)
+        now = self.clock()
+        entries = []
+        for reader in readers:
+            rekap = self.build(day, Scope.for_staff(reader.role, reader.kecamatan), tickets)
+            suffix = "" if once else f"#{now.timestamp():.0f}"
+            entry = OutboxEntry(
+                f"rekap#{day.isoformat()}#{reader.id}{suffix}", reader.email, _email(rekap, reader)
+            )
+            if self._queue(entry, now):
+                entries.append(entry)
+        self.archive(day, tickets)
+        if entries:
+            self.deliver(entries)
+        log.info("rekap_sent", extra={"day": day.isoformat(), "emails": len(entries)})
+        return len(entries)
+
+    def archive(self, day: date, tickets: DayTickets | None = None) -> None:
+        """The whole kabupaten's rekap under rekap/<day>/: HTML, XLSX and the figures' JSON."""
+        from chalicelib.rekap.html import render_html
+        from chalicelib.rekap.xlsx import render_xlsx
+
+        rekap = self.build(day, Scope.everything(), tickets)
+        prefix = f"rekap/{day.isoformat()}/"
+        files = (
+            ("rekap.html", render_html(rekap).encode(), "text/html; charset=utf-8"),
+            ("rekap.xlsx", render_xlsx(rekap), XLSX),
+            ("rekap.json", rekap.model_dump_json().encode(), "application/json"),
+        )
+        for name, data, content_type in files:
+            self.s3.put_object(
+                Bucket=self.bucket, Key=prefix + name, Body=data, ContentType=content_type
+            )
+
+    def _queue(self, entry: OutboxEntry, now: datetime) -> bool:
+        puts = self.store.outbox_puts([entry], now)
+        try:
+            self.store.client.transact_write_items(TransactItems=[{"Put": p} for p in puts])
+        except ClientError as error:
+            if error.response["Error"]["Code"] == "TransactionCanceledException":
+                return False  # this reader's rekap of the day is already on its way
+            raise
+        return True
+
+
+def _email(rekap: Rekap, reader: StaffMember) -> dict[str, Any]:
+    from chalicelib.rekap.html import render_html
+    from chalicelib.rekap.text import render_text, subject
+    from chalicelib.rekap.xlsx import render_xlsx
+
+    return {
+        "kind": "email",
+        "to": [reader.email],
+        "subject": subject(rekap),
+        "text": render_text(rekap),
+        "html": render_html(rekap),
+        "attachments": [
+            {
+                "filename": f"rekap-ligat-{rekap.day.isoformat()}.xlsx",
+                "content_type": XLSX,
+                "data": base64.b64encode(render_xlsx(rekap)).decode(),
+            }
+        ],
+    }
+
+
+def rekap_service() -> RekapService:
+    """Wired from this container's services."""
+    from chalicelib.wiring import services
+
+    built = services()
+    return RekapService(
+        built.store,
+        built.catalogue.get,
+        built.clock,
+        built.settings.console_url,
+        built.s3,
+        built.settings.media_bucket,
+        built.outbox.deliver,
+    )
+
+
+def send_yesterday() -> int:
+    """The 07:00 WIB schedule: the previous WIB day's rekap, once per reader."""
+    from datetime import timedelta
+
+    from chalicelib.clock import WIB
+    from chalicelib.staff.services import staff_services
+
+    service = rekap_service()
+    yesterday = service.clock().astimezone(WIB).date() - timedelta(days=1)
+    return service.send(yesterday, staff_services().directory.rekap_recipients())
