@@ -264,17 +264,34 @@ def _fill_ticket_number(replies: list[dict[str, Any]], commit: TurnCommit, numbe
 
 
 def _alerts(ticket: Ticket, services: Services) -> list[dict[str, Any]]:
-    """Urgent ticket: the duty officer hears at once, by WhatsApp template and by e-mail."""
+    """Urgent ticket: the duty officers hear at once, by WhatsApp template and by e-mail."""
     from chalicelib.tickets.records import alert_email, alert_template
 
-    office, catalogue = load_office(), services.catalogue.get()
+    whatsapp, emails = _duty_officers(services)
+    catalogue = services.catalogue.get()
     template = alert_template(ticket, catalogue).model_dump(exclude_none=True)
-    messages = [{**template, "_to": number} for number in office.duty_officer.whatsapp]
-    if office.duty_officer.emails:
-        email = alert_email(ticket, catalogue, office.duty_officer.emails)
-        messages.append({**email, "_to": ",".join(office.duty_officer.emails)})
+    messages = [{**template, "_to": number} for number in whatsapp]
+    if emails:
+        email = alert_email(ticket, catalogue, emails)
+        messages.append({**email, "_to": ",".join(emails)})
     log.info("urgent_alert_queued", extra={"ticket": ticket.number, "alerts": len(messages)})
     return messages
+
+
+def _duty_officers(services: Services) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """WhatsApp numbers and e-mails of the active staff marked as duty officers in the staff
+    directory; until anyone is marked, the contacts in office.yaml."""
+    from chalicelib.store.staff import StaffStore
+
+    members = StaffStore(services.store.client, services.settings.table_name).all()
+    duty = [m for m in members if m.active and m.duty_officer]
+    if not duty:
+        fallback = load_office().duty_officer
+        return fallback.whatsapp, fallback.emails
+    return (
+        tuple(m.whatsapp for m in duty if m.whatsapp),
+        tuple(m.email for m in duty),
+    )
 
 
 def ticket_view(ticket: Ticket) -> TicketView:

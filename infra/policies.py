@@ -71,6 +71,7 @@ GRANTS: dict[str, dict[str, tuple[str, ...]]] = {
             "dynamodb:UpdateItem",
         ),
         "index:gsi3": ("dynamodb:Query",),  # the citizen's own tickets (Cek Status)
+        "index:gsi1": ("dynamodb:Query",),  # the staff directory: duty officers to alert
         # What Lambda's SQS event source does with the function's role.
         "inbound_queue": ("sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes"),
         "media_objects": ("s3:PutObject",),  # evidence copies

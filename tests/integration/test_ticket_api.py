@@ -319,3 +319,23 @@ def test_the_morning_check_flags_new_breaches_and_tells_the_admins_once(api, sta
     assert number in mail.body and "verifikasi" in mail.body
     history = body(api.get(f"/admin/tickets/{number}", api.token(Role.ADMIN)))["history"]
     assert history[-1]["detail"] == {"overdue": ["verification", "first_response"]}
+
+
+def test_urgent_alerts_go_to_the_duty_officers_marked_in_the_staff_directory(api, stack):
+    from moto.backends import get_backend
+
+    account = api.add(Role.ADMIN, email="piket@dinsos.test")
+    admin = api.token(Role.ADMIN)
+    duty = {"duty_officer": True, "whatsapp": "6281377770000"}
+    assert api.patch(f"/admin/staff/{account['id']}", duty, admin).status_code == 200
+
+    citizen = Citizen(stack, "6281288880000")
+    citizen.say("Rumah warga terbakar, satu keluarga tidak punya tempat tinggal.")
+    citizen.tap("urg:start")
+    citizen.say("Tembilahan Kota")
+    citizen.tap("rpt:send")
+
+    [alert] = [m for m in stack.sent_to("6281377770000") if m["type"] == "template"]
+    assert alert["template"]["name"] == "ligat_staff_alert"
+    ses = get_backend("ses")["123456789012"]["ap-southeast-3"]
+    assert any("piket@dinsos.test" in json.dumps(m.destinations) for m in ses.sent_messages)
