@@ -31,6 +31,7 @@ from chalicelib.conversation.model import (
     CreateTicket,
     FetchMedia,
     Incoming,
+    RateTicket,
     Session,
     TicketView,
     Turn,
@@ -208,6 +209,18 @@ def _process_message(body: dict[str, Any], services: Services) -> None:
         services.evidence.copy(job)
 
 
+def _rate(effect: RateTicket, commit: TurnCommit, services: Services) -> None:
+    """Keep a rating on the citizen's own closed ticket, the first one only."""
+    from chalicelib.tickets.transitions import record_satisfaction
+
+    ticket = services.store.tickets.get(effect.number)
+    if ticket is None or ticket.citizen != commit.citizen or ticket.satisfaction is not None:
+        log.info("rating_ignored", extra={"ticket": effect.number})
+        return
+    rated, event = record_satisfaction(ticket, effect.score, None, commit.processed_at)
+    commit.ticket_writes += services.store.tickets.change_writes(rated, ticket.version, [event])
+
+
 def _campaign(incoming: Incoming) -> tuple[str | None, Incoming]:
     """A sosialisasi campaign code in the text (the poster's prefilled greeting): counted, then
     removed, so the conversation never sees it (chalicelib/sosialisasi/campaign.py)."""
@@ -243,6 +256,8 @@ def _apply_effects(
                 },
             )
             commit.appends.append((effect.number, added))
+        elif isinstance(effect, RateTicket):
+            _rate(effect, commit, services)
         elif isinstance(effect, CreateTicket):
             sequence = services.store.next_ticket_sequence(month_key(now))
             number = format_ticket_number(now, sequence)
@@ -357,14 +372,14 @@ def _resend_as_template(wamid: str, services: Services) -> None:
 
     record = services.store.outbound_message(wamid) or {}
     entry_id = str(record.get("entry_id") or "")
-    if not entry_id.startswith("notify#"):
-        return  # only staff notices can be late; bot replies answer a fresh message
+    if not (entry_id.startswith("notify#") and entry_id.endswith("#00")):
+        return  # only staff status notices can be late; bot replies answer a fresh message
     ticket = services.store.tickets.get(entry_id.split("#")[1])
     if ticket is None:
         return
     now = services.clock()
     template = status_message(ticket, None, in_window=False)
-    entry = OutboxEntry(f"{entry_id}#template", ticket.citizen, template.model_dump())
+    entry = OutboxEntry(f"{entry_id.removesuffix('#00')}#t", ticket.citizen, template.model_dump())
     puts = services.store.outbox_puts([entry], now)
     try:
         services.store.client.transact_write_items(TransactItems=[{"Put": p} for p in puts])

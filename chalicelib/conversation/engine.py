@@ -19,7 +19,7 @@ from chalicelib.conversation import filing, information, offers
 from chalicelib.conversation import messages as m
 from chalicelib.conversation.intent import Intent
 from chalicelib.conversation.knowledge import Knowledge
-from chalicelib.conversation.model import Incoming, Reply, Session, TicketView, Turn
+from chalicelib.conversation.model import Incoming, RateTicket, Reply, Session, TicketView, Turn
 from chalicelib.conversation.status import status
 from chalicelib.whatsapp.outbound import OutboundMessage
 
@@ -153,7 +153,19 @@ def _on_choice(
         return offers.start_urgent(state, kb, carried)
     if action == "status":
         return status(state, kb, argument or None)
+    if action == "rate":
+        return _on_rating(argument, kb)
     return Reply([_menu(kb, kb.copy["fallback"]["body"])])
+
+
+def _on_rating(argument: str, kb: Knowledge) -> Reply:
+    """A score tapped in the satisfaction question ("rate:<ticket>:<1-5>"); the processor
+    keeps it only on the citizen's own closed ticket, once."""
+    number, _, score = argument.rpartition(":")
+    if not number or score not in ("1", "2", "3", "4", "5"):
+        return Reply([_menu(kb, kb.copy["fallback"]["body"])])
+    thanks = m.text(kb.copy["satisfaction"]["thanks"])
+    return Reply([thanks], [RateTicket(number=number, score=int(score))])
 
 
 def _on_menu_item(state: Session, item: str, kb: Knowledge, carried: dict[str, Any]) -> Reply:

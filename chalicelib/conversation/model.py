@@ -275,8 +275,18 @@ class AppendToTicket(BaseModel):
 
 TICKET_NUMBER = "{nomor_tiket}"  # copy writes it as {{nomor_tiket}} (str.format escaping)
 
+
+class RateTicket(BaseModel):
+    """The citizen rated the handling of their closed ticket (1-5)."""
+
+    kind: Literal["rate_ticket"] = "rate_ticket"
+    number: str
+    score: int = Field(ge=1, le=5)
+
+
 Effect = Annotated[
-    CountInformation | FetchMedia | CreateTicket | AppendToTicket, Field(discriminator="kind")
+    CountInformation | FetchMedia | CreateTicket | AppendToTicket | RateTicket,
+    Field(discriminator="kind"),
 ]
 
 

@@ -78,7 +78,7 @@ def list_tickets(call: Call) -> TicketList:
         search=filters.q,
     )
     try:
-        return _service().list(call.staff, query, filters.limit, filters.cursor)
+        return _service().queue(call.staff, query, filters.limit, filters.cursor)
     except BadCursor:
         raise ApiError(400, "invalid_cursor", "Penanda halaman tidak valid.") from None
 

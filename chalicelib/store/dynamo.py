@@ -73,6 +73,7 @@ class TurnCommit:
     outbox: list[OutboxEntry] = field(default_factory=list)
     info_counts: list[str] = field(default_factory=list)  # service ids answered
     campaign_counts: list[str] = field(default_factory=list)  # sosialisasi codes seen
+    ticket_writes: list[dict[str, Any]] = field(default_factory=list)  # e.g. a rating
     tickets: list[tuple[Ticket, Event]] = field(default_factory=list)  # new, with first event
     appends: list[tuple[str, Event]] = field(default_factory=list)  # (number, what was added)
     media_jobs: list[dict[str, Any]] = field(default_factory=list)  # attachments to copy
@@ -184,6 +185,7 @@ class DynamoStore:
             )
         for service_id in commit.info_counts:
             writes.append(self._count_update(wib_day(now), f"INFO#{service_id}"))
+        writes += commit.ticket_writes
         for code in commit.campaign_counts:
             writes.append(self._count_update(wib_day(now), f"CAMPAIGN#{code}"))
         for ticket, event in commit.tickets:

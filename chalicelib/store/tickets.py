@@ -104,11 +104,7 @@ class TicketStore:
     ) -> None:
         """Write a changed ticket with its events (and `extra` items, e.g. an audit event or an
         outbox entry) if nobody changed it since `expected_version`; else VersionConflict."""
-        put = self._put(_ticket_item(ticket))
-        put["Put"]["ConditionExpression"] = "version = :v"
-        put["Put"]["ExpressionAttributeValues"] = {":v": _serialize(expected_version)}
-        writes = [put, self._put(_summary_item(ticket.summary(), ticket.citizen))]
-        writes += [self._put(_event_item(ticket.number, e, n)) for n, e in enumerate(events)]
+        writes = self.change_writes(ticket, expected_version, events)
         try:
             self._db.transact_write_items(TransactItems=[*writes, *extra])
         except ClientError as error:
@@ -116,6 +112,16 @@ class TicketStore:
             if reasons and reasons[0].get("Code") == "ConditionalCheckFailed":
                 raise VersionConflict(ticket.number) from error
             raise
+
+    def change_writes(
+        self, ticket: Ticket, expected_version: int, events: Sequence[Event]
+    ) -> list[dict[str, Any]]:
+        """A changed ticket's items, version-checked, for a caller's own transaction."""
+        put = self._put(_ticket_item(ticket))
+        put["Put"]["ConditionExpression"] = "version = :v"
+        put["Put"]["ExpressionAttributeValues"] = {":v": _serialize(expected_version)}
+        writes = [put, self._put(_summary_item(ticket.summary(), ticket.citizen))]
+        return writes + [self._put(_event_item(ticket.number, e, n)) for n, e in enumerate(events)]
 
     def _put(self, item: dict[str, Any]) -> dict[str, Any]:
         return {"Put": {"TableName": self._table, "Item": item}}

@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from chalicelib.tickets.model import Ticket
-from chalicelib.whatsapp.outbound import TEXT_MAX, Template, Text
+from chalicelib.whatsapp.outbound import TEXT_MAX, ListMessage, Row, Section, Template, Text
 
 STATUS_TEMPLATE = "ligat_status_update"
 WINDOW = timedelta(hours=24)
@@ -31,3 +31,20 @@ def status_message(ticket: Ticket, note: str | None, in_window: bool) -> Text | 
         lines.append(note)
     lines.append("Terima kasih. Ketik *status* untuk melihat laporan Bapak/Ibu.")
     return Text(body="\n\n".join(lines)[:TEXT_MAX])
+
+
+def rating_question(ticket: Ticket) -> ListMessage:
+    """After `selesai`: the citizen rates the handling 1-5 (a list: buttons allow only three).
+    Each row's id names the ticket, so a late tap still rates the right one."""
+    from chalicelib.conversation.copy import load_copy
+
+    copy = load_copy()["satisfaction"]
+    rows = [
+        Row(id=f"rate:{ticket.number}:{score}", title=str(copy["scores"][score]))
+        for score in (5, 4, 3, 2, 1)
+    ]
+    return ListMessage(
+        body=copy["question"].format(number=ticket.number),
+        button=copy["button"],
+        sections=[Section(title=copy["section"], rows=rows)],
+    )

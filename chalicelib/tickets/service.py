@@ -19,7 +19,7 @@ from chalicelib.store.dynamo import DynamoStore, OutboxEntry
 from chalicelib.store.tickets import Page, TicketQuery, TicketStore
 from chalicelib.tickets import notify
 from chalicelib.tickets import transitions as lifecycle
-from chalicelib.tickets.model import Assessment, Event, Ticket
+from chalicelib.tickets.model import Assessment, Event, Status, Ticket
 from chalicelib.tickets.views import (
     AssessmentBody,
     AssignBody,
@@ -51,7 +51,7 @@ class TicketService:
 
     # -- reads ----------------------------------------------------------------------------
 
-    def list(
+    def queue(
         self, viewer: Principal, query: TicketQuery, limit: int, cursor: str | None
     ) -> TicketList:
         scoped = self._scope(viewer, query)
@@ -161,7 +161,7 @@ class TicketService:
         extra = [{"Put": audit.put_request(self.table, record)}]
         outbox: list[OutboxEntry] = []
         if tell:
-            outbox = [self._notice(changed, event, now)]
+            outbox = self._notices(changed, event, now)
             extra += [{"Put": put} for put in self.store.outbox_puts(outbox, now)]
         self.tickets.save(changed, ticket.version, [event], extra)
         log.info("ticket_changed", extra={"ticket": number, "action": action, "by": viewer.sub})
@@ -171,12 +171,18 @@ class TicketService:
         assert record_ is not None
         return detail(record_.ticket, record_.events, viewer, now)
 
-    def _notice(self, ticket: Ticket, event: Event, now: datetime) -> OutboxEntry:
-        """The WhatsApp message that tells the citizen; its id makes it one per change."""
+    def _notices(self, ticket: Ticket, event: Event, now: datetime) -> list[OutboxEntry]:
+        """The WhatsApp messages that tell the citizen; their ids make them one per change.
+        A closed ticket also asks for a rating, while the window is open."""
         in_window = notify.window_open(self.store.last_inbound(ticket.citizen), now)
         message = notify.status_message(ticket, event.public_note, in_window)
-        entry_id = f"notify#{ticket.number}#{ticket.version}"
-        return OutboxEntry(entry_id, ticket.citizen, message.model_dump(exclude_none=True))
+        turn = f"notify#{ticket.number}#{ticket.version}"  # sent in order, as one turn
+        notice = message.model_dump(exclude_none=True)
+        entries = [OutboxEntry(f"{turn}#00", ticket.citizen, notice)]
+        if in_window and ticket.status is Status.SELESAI and ticket.satisfaction is None:
+            question = notify.rating_question(ticket).model_dump(exclude_none=True)
+            entries.append(OutboxEntry(f"{turn}#01", ticket.citizen, question))
+        return entries
 
     # -- scope ----------------------------------------------------------------------------
 

@@ -339,3 +339,28 @@ def test_urgent_alerts_go_to_the_duty_officers_marked_in_the_staff_directory(api
     assert alert["template"]["name"] == "ligat_staff_alert"
     ses = get_backend("ses")["123456789012"]["ap-southeast-3"]
     assert any("piket@dinsos.test" in json.dumps(m.destinations) for m in ses.sent_messages)
+
+
+def test_after_selesai_the_citizen_rates_the_handling_once(api, stack):
+    number = filed(stack)
+    admin = api.token(Role.ADMIN)
+    moves = ("diverifikasi", "ditindaklanjuti", "selesai")
+    for status in moves:
+        change = {"status": status, "public_note": f"Status: {status}."}
+        assert api.post(f"/admin/tickets/{number}/transitions", change, admin).status_code == 200
+    question = stack.sent_to(wa.CITIZEN)[-1]
+    assert question["type"] == "interactive" and question["interactive"]["type"] == "list"
+    rows = question["interactive"]["action"]["sections"][0]["rows"]
+    assert [r["id"] for r in rows] == [f"rate:{number}:{n}" for n in (5, 4, 3, 2, 1)]
+
+    citizen = Citizen(stack)
+    citizen.tap(f"rate:{number}:4")
+    citizen.tap(f"rate:{number}:1")  # a second tap changes nothing
+    assert "Terima kasih atas penilaian" in json.dumps(stack.sent_to(wa.CITIZEN)[-1])
+    ticket = body(api.get(f"/admin/tickets/{number}", admin))
+    assert ticket["satisfaction"]["score"] == 4
+    assert ticket["history"][-1]["kind"] == "satisfaction"
+
+    stranger = Citizen(stack, "6285299990000")
+    stranger.tap(f"rate:{number}:1")  # someone else's tap rates nothing
+    assert body(api.get(f"/admin/tickets/{number}", admin))["satisfaction"]["score"] == 4
