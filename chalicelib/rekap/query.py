@@ -5,6 +5,7 @@ day's tickets and the backlog, not with the table."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
@@ -31,9 +32,22 @@ def day_bounds(day: date) -> tuple[datetime, datetime]:
 
 
 def day_tickets(store: DynamoStore, day: date) -> DayTickets:
+    return period_tickets(store, day, day)
+
+
+def month_days(month: date) -> tuple[date, date]:
+    first = month.replace(day=1)
+    following = (first + timedelta(days=32)).replace(day=1)
+    return first, following - timedelta(days=1)
+
+
+def period_tickets(store: DynamoStore, first: date, last: date) -> DayTickets:
+    """Tickets received and closed from `first` to `last` (WIB days, within one month), the
+    open backlog, and the information counts of those days."""
     tickets = store.tickets
-    start, end = day_bounds(day)
-    month = keys.month_partition(day.strftime("%Y-%m"))
+    start, _ = day_bounds(first)
+    _, end = day_bounds(last)
+    month = keys.month_partition(first.strftime("%Y-%m"))
     new = tickets.between(month, "gsi2", start, end + timedelta(microseconds=1))
     backlog = [
         summary
@@ -52,5 +66,16 @@ def day_tickets(store: DynamoStore, day: date) -> DayTickets:
         new=[full[s.number] for s in new if s.number in full],
         backlog=[full[s.number] for s in backlog if s.number in full],
         closed=[full[s.number] for s in closed if s.number in full],
-        info_counts=store.info_counts(day.isoformat()),
+        info_counts=_summed(
+            store.info_counts((first + timedelta(days=n)).isoformat())
+            for n in range((last - first).days + 1)
+        ),
     )
+
+
+def _summed(counts: Iterable[dict[str, int]]) -> dict[str, int]:
+    total: dict[str, int] = {}
+    for day in counts:
+        for key, value in day.items():
+            total[key] = total.get(key, 0) + value
+    return total

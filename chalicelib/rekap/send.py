@@ -13,8 +13,8 @@ from botocore.exceptions import ClientError
 
 from chalicelib.catalogue.office import load_office
 from chalicelib.logs import get_logger
-from chalicelib.rekap.build import Rekap, Scope, build_daily
-from chalicelib.rekap.query import DayTickets, day_tickets
+from chalicelib.rekap.build import MonthlyRekap, Rekap, Scope, build_daily, build_monthly
+from chalicelib.rekap.query import DayTickets, day_tickets, month_days, period_tickets
 from chalicelib.staff.model import StaffMember
 from chalicelib.store.dynamo import DynamoStore, OutboxEntry
 
@@ -71,6 +71,35 @@ class RekapService:
         log.info("rekap_sent", extra={"day": day.isoformat(), "emails": len(entries)})
         return len(entries)
 
+    def send_month(self, month: date, readers: Sequence[StaffMember]) -> int:
+        """The month's rekap (trend per day, response times), once per reader."""
+        first, last = month_days(month)
+        tickets = period_tickets(self.store, first, last)
+        now = self.clock()
+        entries = []
+        for reader in readers:
+            rekap = build_monthly(
+                first,
+                tickets.new,
+                tickets.backlog,
+                tickets.closed,
+                tickets.info_counts,
+                now,
+                self.catalogue(),
+                load_office(),
+                self.console_url,
+                Scope.for_staff(reader.role, reader.kecamatan),
+            )
+            entry = OutboxEntry(
+                f"rekap-month#{first:%Y-%m}#{reader.id}", reader.email, _email(rekap, reader)
+            )
+            if self._queue(entry, now):
+                entries.append(entry)
+        if entries:
+            self.deliver(entries)
+        log.info("rekap_month_sent", extra={"month": f"{first:%Y-%m}", "emails": len(entries)})
+        return len(entries)
+
     def archive(self, day: date, tickets: DayTickets | None = None) -> None:
         """The whole kabupaten's rekap under rekap/<day>/: HTML, XLSX and the figures' JSON."""
         from chalicelib.rekap.html import render_html
@@ -99,7 +128,7 @@ class RekapService:
         return True
 
 
-def _email(rekap: Rekap, reader: StaffMember) -> dict[str, Any]:
+def _email(rekap: Rekap | MonthlyRekap, reader: StaffMember) -> dict[str, Any]:
     from chalicelib.rekap.html import render_html
     from chalicelib.rekap.text import render_text, subject
     from chalicelib.rekap.xlsx import render_xlsx
@@ -112,7 +141,7 @@ def _email(rekap: Rekap, reader: StaffMember) -> dict[str, Any]:
         "html": render_html(rekap),
         "attachments": [
             {
-                "filename": f"rekap-ligat-{rekap.day.isoformat()}.xlsx",
+                "filename": f"rekap-ligat-{_period(rekap)}.xlsx",
                 "content_type": XLSX,
                 "data": base64.b64encode(render_xlsx(rekap)).decode(),
             }
@@ -146,3 +175,27 @@ def send_yesterday() -> int:
     service = rekap_service()
     yesterday = service.clock().astimezone(WIB).date() - timedelta(days=1)
     return service.send(yesterday, staff_services().directory.rekap_recipients())
+
+
+def _period(rekap: Rekap | MonthlyRekap) -> str:
+    return rekap.day.isoformat() if isinstance(rekap, Rekap) else f"{rekap.month:%Y-%m}"
+
+
+def send_last_month_on_the_first() -> int:
+    """On the 1st (WIB): last month's rekap to the head of office and the admins."""
+    from datetime import timedelta
+
+    from chalicelib.clock import WIB
+    from chalicelib.staff.roles import Role
+    from chalicelib.staff.services import staff_services
+
+    service = rekap_service()
+    today = service.clock().astimezone(WIB).date()
+    if today.day != 1:
+        return 0
+    readers = [
+        m
+        for m in staff_services().directory.members()
+        if m.active and m.role in (Role.PIMPINAN, Role.ADMIN)
+    ]
+    return service.send_month(today - timedelta(days=1), readers)

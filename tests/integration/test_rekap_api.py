@@ -71,3 +71,16 @@ def test_the_rekap_is_mailed_once_per_reader_with_its_xlsx_and_archived(api, sta
     )
     names = sorted(o["Key"].rsplit("/", 1)[-1] for o in listed["Contents"])
     assert names == ["rekap.html", "rekap.json", "rekap.xlsx"]
+
+
+def test_the_month_rekap_goes_once_to_each_reader(api, stack):
+    filed(stack)
+    account = api.add(Role.PIMPINAN, email="kadis@dinsos.test")
+    reader = api.services.directory.get(account["id"])
+    month = stack.clock().astimezone(WIB).date()
+    service = rekap_service(stack)
+    assert service.send_month(month, [reader]) == 1
+    assert service.send_month(month, [reader]) == 0
+    ses = get_backend("ses")["123456789012"]["ap-southeast-3"]
+    [mail] = [m for m in ses.sent_messages if "kadis@dinsos.test" in json.dumps(m.destinations)]
+    assert "Rekap Bulanan LIGAT" in mail.raw_data
