@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt | cksum | cut -d' ' -f1)
 
-.PHONY: run test lint bench poster secrets deploy stage-config clean
+.PHONY: run test lint bench rekap poster secrets deploy stage-config clean
 
 $(STAMP): requirements.txt requirements-dev.txt
 	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "LIGAT needs Python 3.11+"'
@@ -26,6 +26,10 @@ test: lint ## lint, type-check, cfn-lint and the whole test suite
 
 bench: $(STAMP) ## performance and routing figures, as ratios against floors measured in the same run
 	$(BIN)/python -m bench
+
+DATE ?= $(shell date -d yesterday +%F)
+rekap: $(STAMP) ## the rekap of DATE (YYYY-MM-DD, default yesterday) from the running `make run` stack
+	$(BIN)/python -m local.rekap $(DATE)
 
 .PHONY: transcripts
 transcripts: $(STAMP) ## docs/transcripts/: one transcript per citizen journey, from the real engine
