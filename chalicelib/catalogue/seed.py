@@ -86,3 +86,73 @@ def read_catalogue(dynamodb: Any, table: str) -> Catalogue | None:
     return parse_catalogue(
         {"version": version, "groups": groups, "services": services, "referrals": referrals}
     )
+
+
+class StaleService(Exception):
+    """The service changed since the editor read it."""
+
+
+def read_service(dynamodb: Any, table: str, service_id: str) -> dict[str, Any] | None:
+    """One service as stored, with who changed it last and its revision."""
+    item = dynamodb.get_item(
+        TableName=table,
+        Key={"pk": {"S": PK}, "sk": {"S": f"SERVICE#{service_id}"}},
+        ConsistentRead=True,
+    ).get("Item")
+    if item is None:
+        return None
+    return {
+        "service": json.loads(item["data"]["S"]),
+        "revision": int(item.get("revision", {"N": "0"})["N"]),
+        "source": item.get("source", {"S": "seed"})["S"],
+        "updated_by": item.get("updated_by", {}).get("S"),
+        "updated_at": item.get("updated_at", {}).get("S"),
+    }
+
+
+def write_service(
+    dynamodb: Any,
+    table: str,
+    service: dict[str, Any],
+    revision: int,
+    actor: str,
+    at: str,
+    audit_put: dict[str, Any],
+) -> int:
+    """Store a staff edit on the revision it was made from (else StaleService), with its audit
+    event in the same transaction. A deploy never overwrites it (source "staff")."""
+    try:
+        dynamodb.transact_write_items(
+            TransactItems=[
+                {
+                    "Update": {
+                        "TableName": table,
+                        "Key": {"pk": {"S": PK}, "sk": {"S": f"SERVICE#{service['id']}"}},
+                        "UpdateExpression": (
+                            "SET #d = :d, #src = :staff, revision = :next, updated_by = :by, "
+                            "updated_at = :at"
+                        ),
+                        "ConditionExpression": (
+                            "attribute_exists(pk) AND "
+                            "(revision = :rev OR (attribute_not_exists(revision) AND :rev = :zero))"
+                        ),
+                        "ExpressionAttributeNames": {"#d": "data", "#src": "source"},
+                        "ExpressionAttributeValues": {
+                            ":d": {"S": json.dumps(service, ensure_ascii=False)},
+                            ":staff": {"S": "staff"},
+                            ":next": {"N": str(revision + 1)},
+                            ":rev": {"N": str(revision)},
+                            ":zero": {"N": "0"},
+                            ":by": {"S": actor},
+                            ":at": {"S": at},
+                        },
+                    }
+                },
+                {"Put": audit_put},
+            ]
+        )
+    except ClientError as error:
+        if error.response["Error"]["Code"] == "TransactionCanceledException":
+            raise StaleService(service["id"]) from error
+        raise
+    return revision + 1
