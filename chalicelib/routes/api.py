@@ -25,6 +25,7 @@ role × route matrix and openapi.py turns it into /admin/openapi.json.
 from __future__ import annotations
 
 import functools
+import importlib
 import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -92,16 +93,37 @@ class Call:
         return self.principal
 
 
+ModelRef = type[BaseModel] | str
+"""A request/response model, or "module:Name" to import it only when first needed (a route
+module then costs the webhook's cold start nothing)."""
+
+
+def _resolve(ref: ModelRef | None) -> type[BaseModel] | None:
+    if ref is None or not isinstance(ref, str):
+        return ref
+    module, _, name = ref.partition(":")
+    model: type[BaseModel] = getattr(importlib.import_module(module), name)
+    return model
+
+
 @dataclass(frozen=True)
 class RouteDoc:
     method: str
     path: str
     summary: str
     permission: Permission | None  # None: public
-    body: type[BaseModel] | None = None
-    response: type[BaseModel] | None = None
+    body_ref: ModelRef | None = None
+    response_ref: ModelRef | None = None
     status: int = 200
     errors: tuple[int, ...] = field(default=())
+
+    @property
+    def body(self) -> type[BaseModel] | None:
+        return _resolve(self.body_ref)
+
+    @property
+    def response(self) -> type[BaseModel] | None:
+        return _resolve(self.response_ref)
 
 
 ROUTES: list[RouteDoc] = []
@@ -114,8 +136,8 @@ def public_route(
     path: str,
     method: str,
     summary: str,
-    body: type[BaseModel] | None = None,
-    response: type[BaseModel] | None = None,
+    body: ModelRef | None = None,
+    response: ModelRef | None = None,
     errors: tuple[int, ...] = (),
 ) -> Callable[[Handler], Handler]:
     doc = RouteDoc(method, path, summary, None, body, response, errors=errors)
@@ -128,8 +150,8 @@ def staff_route(
     method: str,
     permission: Permission,
     summary: str,
-    body: type[BaseModel] | None = None,
-    response: type[BaseModel] | None = None,
+    body: ModelRef | None = None,
+    response: ModelRef | None = None,
     status: int = 200,
     errors: tuple[int, ...] = (),
 ) -> Callable[[Handler], Handler]:
@@ -139,7 +161,7 @@ def staff_route(
 
 def _route(bp: Blueprint, doc: RouteDoc) -> Callable[[Handler], Handler]:
     ROUTES.append(doc)
-    content_types = ["application/json"] if doc.body else None
+    content_types = ["application/json"] if doc.body_ref is not None else None
 
     def register(handler: Handler) -> Handler:
         @functools.wraps(handler)

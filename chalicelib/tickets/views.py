@@ -75,6 +75,24 @@ class ReopenBody(_Body):
     version: int | None = Field(default=None, ge=1)
 
 
+class TicketFilters(BaseModel):
+    """The queue's filters, from the query string (they live in the URL, so links share)."""
+
+    model_config = ConfigDict(extra="forbid", defer_build=True)
+    status: Status | None = None
+    type: TicketType | None = None
+    service: str | None = Field(default=None, max_length=64)
+    kecamatan: str | None = Field(default=None, pattern=r"^14\.04\.\d{2}$")
+    priority: Priority | None = None
+    overdue: bool | None = None
+    assignee: str | None = Field(default=None, max_length=64)
+    created_from: date | None = None
+    created_to: date | None = None
+    q: str | None = Field(default=None, min_length=1, max_length=80)  # number or name
+    limit: int = Field(default=25, ge=1, le=100)
+    cursor: str | None = Field(default=None, max_length=2000)
+
+
 class _View(BaseModel):
     model_config = ConfigDict(defer_build=True)
 
