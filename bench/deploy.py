@@ -171,8 +171,8 @@ def monthly_cost(ctx: Context) -> Row:
             f"{volumes['writes']:,.0f} WRU; measured per information conversation "
             f"{_summary(measured['information'])}, per complaint {_summary(measured['ticket'])}",
             f"list prices ap-southeast-3 as of {PRICES_AS_OF} (constants in bench/deploy.py, "
-            "not fetched), free tiers not subtracted; the daily rekap and the staff side are "
-            "not built yet, so not counted",
+            "not fetched), free tiers not subtracted; the daily rekap and the staff API's "
+            "calls are not in this model yet",
         ],
     )
 
