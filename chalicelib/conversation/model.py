@@ -172,7 +172,8 @@ class Draft(BaseModel):
     duplicate_checked: bool = False
     duplicate_of: str | None = None
     duplicate_line: str | None = None
-    about: Literal["self", "other"] | None = None
+    about: Literal["self", "other", "group"] | None = None
+    affected: int | None = None  # for a group: roughly how many people or families
     subject: str | None = None
     reporter_name: str | None = None
     name_typing: bool = False

@@ -49,6 +49,7 @@ def ticket_from_draft(
         citizen=citizen,
         about=draft.get("about") if draft.get("about") in _ABOUT else None,
         subject=draft.get("subject"),
+        affected=draft.get("affected") if isinstance(draft.get("affected"), int) else None,
         reporter_name=draft.get("reporter_name"),
         nik=draft.get("nik"),
         kecamatan=_region(draft.get("kecamatan")),

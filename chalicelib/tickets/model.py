@@ -178,6 +178,7 @@ class Ticket(_Deadlined):
     citizen: str  # wa_id or business-scoped user id
     about: Literal["self", "other", "group"] | None = None
     subject: str | None = None  # whom the report is about, when not the reporter
+    affected: int | None = None  # a group report: roughly how many people or families
     reporter_name: str | None = None
     nik: str | None = None
     kecamatan: Region | None = None

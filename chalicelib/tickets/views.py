@@ -136,6 +136,7 @@ class TicketDetail(TicketRow):
     nik: str | None
     about: str | None
     subject: str | None
+    affected: int | None  # a group report: roughly how many people or families
     address: str | None
     location: dict[str, Any] | None  # with map_link
     description: str
@@ -185,6 +186,7 @@ def detail(ticket: Ticket, events: list[Event], viewer: Principal, now: datetime
         nik=None if hidden else nik,
         about=ticket.about,
         subject=ticket.subject,
+        affected=ticket.affected,
         address=ticket.address,
         location=location,
         description=ticket.description,

@@ -364,3 +364,29 @@ def test_after_selesai_the_citizen_rates_the_handling_once(api, stack):
     stranger = Citizen(stack, "6285299990000")
     stranger.tap(f"rate:{number}:1")  # someone else's tap rates nothing
     assert body(api.get(f"/admin/tickets/{number}", admin))["satisfaction"]["score"] == 4
+
+
+def test_a_group_report_carries_how_many_are_affected_to_the_ticket_and_the_api(api, stack):
+    citizen = Citizen(stack, "6281266660000")
+    citizen.tap("menu:complaint")
+    citizen.tap("rpt:agree")
+    citizen.tap("rpt:svc:gepeng_odha")
+    citizen.say("Sekelompok anak jalanan mengemis di lampu merah setiap malam sampai larut.")
+    citizen.tap("rpt:group")
+    citizen.say("Anak-anak jalanan di simpang lampu merah Jalan Sudirman")
+    citizen.say("banyak, mungkin tiga puluh")  # not a number: asked again politely
+    assert "dengan angka" in json.dumps(stack.sent_to("6281266660000")[-1])
+    citizen.say("sekitar 30 KK")
+    citizen.tap("rpt:named")
+    citizen.tap("rpt:name_ok")
+    citizen.tap("rpt:nik_unknown")
+    citizen.say("Tembilahan")
+    citizen.say("Tembilahan Kota")
+    citizen.say("Jl. Sudirman")
+    citizen.tap("rpt:skip")
+    summary = json.dumps(stack.sent_to("6281266660000")[-3:])  # summary, then Kirim/Ubah/Batal
+    assert "sekitar 30 orang/keluarga" in summary
+    citizen.tap("rpt:send")
+    [number] = set(TICKET.findall(json.dumps(stack.sent_to("6281266660000")[-1])))
+    ticket = body(api.get(f"/admin/tickets/{number}", api.token(Role.ADMIN)))
+    assert (ticket["about"], ticket["affected"]) == ("group", 30)

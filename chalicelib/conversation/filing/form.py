@@ -46,6 +46,7 @@ NEW_FORM: tuple[Step, ...] = (
     story.DESCRIPTION,
     person.ABOUT,
     person.SUBJECT,
+    person.AFFECTED,
     person.ANONYMITY,
     person.REMEMBERED,
     person.NAME,

@@ -4,6 +4,7 @@ last report offered back, the reporter's name and NIK."""
 
 from __future__ import annotations
 
+import re
 from typing import Literal
 
 from chalicelib.conversation import messages as m
@@ -25,7 +26,8 @@ from chalicelib.conversation.model import Draft, Incoming, Reply, Session, Ticke
 from chalicelib.privacy import mask_nik
 from chalicelib.tickets.nik import check_nik
 
-SELF, OTHER = "rpt:self", "rpt:other"
+SELF, OTHER, GROUP = "rpt:self", "rpt:other", "rpt:group"
+AFFECTED_MAX = 100_000
 NAME_OK, NAME_CHANGE = "rpt:name_ok", "rpt:name_change"
 NIK_UNKNOWN = "rpt:nik_unknown"
 NAMED, ANONYMOUS, UNRECORDED = "rpt:named", "rpt:anonymous", "rpt:unrecorded"
@@ -37,22 +39,49 @@ NAME_MAX = 80
 def ask_about(state: Session, kb: Knowledge) -> Reply:
     copy = report_copy(kb)
     body = copy["about"].format(type_title=type_word(kb, draft_of(state)).capitalize())
-    return Reply([m.buttons(body, [(SELF, copy["about_self"]), (OTHER, copy["about_other"])])])
+    choices = [
+        (SELF, copy["about_self"]),
+        (OTHER, copy["about_other"]),
+        (GROUP, copy["about_group"]),
+    ]
+    return Reply([m.buttons(body, choices)])
 
 
 def answer_about(state: Session, incoming: Incoming, kb: Knowledge) -> Outcome:
-    picked = choice(incoming, kb, (SELF, OTHER))
+    picked = choice(incoming, kb, (SELF, OTHER, GROUP))
     if picked is None:
         return NotUnderstood()
     draft = draft_of(state)
-    draft.about = "self" if picked == SELF else "other"
+    about: dict[str, Literal["self", "other", "group"]] = {
+        SELF: "self",
+        OTHER: "other",
+        GROUP: "group",
+    }
+    draft.about = about[picked]
     if draft.about == "self":
         draft.subject = None
+    if draft.about != "group":
+        draft.affected = None
     return Next()
 
 
 def ask_subject(state: Session, kb: Knowledge) -> Reply:
-    return Reply([m.text(report_copy(kb)["subject"])])
+    copy = report_copy(kb)
+    return Reply([m.text(copy["group_subject" if draft_of(state).about == "group" else "subject"])])
+
+
+def ask_affected(state: Session, kb: Knowledge) -> Reply:
+    return Reply([m.text(report_copy(kb)["affected"])])
+
+
+def answer_affected(state: Session, incoming: Incoming, kb: Knowledge) -> Outcome:
+    """A rough count of the people or families affected; any number in the answer will do."""
+    digits = re.search(r"[0-9]{1,6}", (incoming.text or "").replace(".", ""))
+    count = int(digits.group(0)) if digits else 0
+    if not 1 <= count <= AFFECTED_MAX:
+        return Again(report_copy(kb)["affected_invalid"])
+    draft_of(state).affected = count
+    return Next()
 
 
 def answer_subject(state: Session, incoming: Incoming, kb: Knowledge) -> Outcome:
@@ -222,7 +251,18 @@ def answer_nik(state: Session, incoming: Incoming, kb: Knowledge) -> Outcome:
 
 ABOUT = Step("about", ask_about, answer_about)
 SUBJECT = Step(
-    "subject", ask_subject, answer_subject, applies=lambda d: d.about == "other", label="subject"
+    "subject",
+    ask_subject,
+    answer_subject,
+    applies=lambda d: d.about in ("other", "group"),
+    label="subject",
+)
+AFFECTED = Step(
+    "affected",
+    ask_affected,
+    answer_affected,
+    applies=lambda d: d.about == "group",
+    label="affected",
 )
 ANONYMITY = Step(
     "anonymity", ask_anonymity, answer_anonymity, applies=lambda d: d.type == "pengaduan"

@@ -33,6 +33,7 @@ TICKET_FIELDS = (
     "service_id",
     "about",
     "subject",
+    "affected",
     "reporter_name",
     "nik",
     "kecamatan",
@@ -124,8 +125,10 @@ def summary_text(kb: Knowledge, draft: Draft) -> str:
         f"{labels['service']}: {service.name if service else values['other_service']}",
         f"{labels['about']}: {values[about]}",
     ]
-    if about == "other":
+    if about in ("other", "group"):
         lines.append(f"{labels['subject']}: {m.fit(draft.subject or '', 200)}")
+    if about == "group" and draft.affected:
+        lines.append(f"{labels['affected']}: {values['affected'].format(count=draft.affected)}")
     if draft.identity != "none":
         nik = mask_nik(draft.nik) if draft.nik else values["no_nik"]
         lines += [
