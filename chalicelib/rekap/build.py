@@ -119,6 +119,7 @@ class Row(_Model):
 class NewTickets(_Model):
     total: int
     urgent: int
+    affected: int = 0  # people or families in group reports (their rough counts, summed)
     by_type: tuple[Line, ...]
     by_service: tuple[Line, ...]
     by_kecamatan: tuple[Line, ...]
@@ -371,6 +372,7 @@ def _new_tickets(tickets: Sequence[Ticket], context: _Context) -> NewTickets:
     return NewTickets(
         total=len(ordered),
         urgent=sum(t.urgent for t in ordered),
+        affected=sum(t.affected or 0 for t in ordered),
         by_type=_lines(
             Counter(t.type.value for t in ordered),
             [kind.value for kind in TicketType],

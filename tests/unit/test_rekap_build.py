@@ -442,3 +442,17 @@ def test_month_has_a_trend_per_day_and_median_response_times() -> None:
     assert sum(line.new for line in monthly.trend) == monthly.new.total == 3
     assert (monthly.to_verification.count, monthly.to_verification.median_hours) == (2, 13.0)
     assert (monthly.to_closure.count, monthly.to_closure.median_hours) == (1, 240.0)
+
+
+def test_group_reports_add_up_the_people_affected_in_the_rekap():
+    from chalicelib.rekap.html import render_html
+    from chalicelib.rekap.text import render_text
+
+    new = [
+        ticket("LGT-2611-0101", wib(DAY, 9), about="group", affected=30),
+        ticket("LGT-2611-0102", wib(DAY, 10)),
+    ]
+    rekap = build_daily(DAY, new, [], [], {}, NOW, load_catalogue(), load_office(), CONSOLE, None)
+    assert rekap.new.total == 2 and rekap.new.affected == 30
+    assert "sekitar 30 orang/keluarga terdampak" in render_text(rekap)
+    assert "sekitar 30 orang/keluarga terdampak" in render_html(rekap)
