@@ -201,6 +201,8 @@ class MonthlyRekap(_Model):
     trend: tuple[DayLine, ...]  # every day of the month
     to_verification: Duration  # received in the month → verified (or rejected/redirected)
     to_closure: Duration  # received → closed, over the tickets closed in the month
+    # First messages per sosialisasi campaign code in the month (counts only, no identity).
+    campaigns: dict[str, int] = {}
 
 
 class _Context:
@@ -306,6 +308,7 @@ def build_monthly(
     office: Office,
     console_url: str,
     scope: Scope | None = None,
+    campaigns: dict[str, int] | None = None,
 ) -> MonthlyRekap:
     """The rekap of the WIB calendar month holding `month`.
 
@@ -351,6 +354,7 @@ def build_monthly(
         trend=trend,
         to_verification=_median(new_tickets, lambda t: t.verified_at),
         to_closure=_median(closed_tickets, lambda t: t.closed_at),
+        campaigns=dict(sorted((campaigns or {}).items(), key=lambda kv: (-kv[1], kv[0]))),
     )
 
 

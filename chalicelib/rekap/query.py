@@ -73,6 +73,14 @@ def period_tickets(store: DynamoStore, first: date, last: date) -> DayTickets:
     )
 
 
+def campaign_counts(store: DynamoStore, first: date, last: date) -> dict[str, int]:
+    """First messages per sosialisasi campaign code from `first` to `last` (WIB days)."""
+    return _summed(
+        store.campaign_counts((first + timedelta(days=n)).isoformat())
+        for n in range((last - first).days + 1)
+    )
+
+
 def _summed(counts: Iterable[dict[str, int]]) -> dict[str, int]:
     total: dict[str, int] = {}
     for day in counts:

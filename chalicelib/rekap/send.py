@@ -14,7 +14,13 @@ from botocore.exceptions import ClientError
 from chalicelib.catalogue.office import load_office
 from chalicelib.logs import get_logger
 from chalicelib.rekap.build import MonthlyRekap, Rekap, Scope, build_daily, build_monthly
-from chalicelib.rekap.query import DayTickets, day_tickets, month_days, period_tickets
+from chalicelib.rekap.query import (
+    DayTickets,
+    campaign_counts,
+    day_tickets,
+    month_days,
+    period_tickets,
+)
 from chalicelib.staff.model import StaffMember
 from chalicelib.store.dynamo import DynamoStore, OutboxEntry
 
@@ -75,6 +81,7 @@ class RekapService:
         """The month's rekap (trend per day, response times), once per reader."""
         first, last = month_days(month)
         tickets = period_tickets(self.store, first, last)
+        campaigns = campaign_counts(self.store, first, last)
         now = self.clock()
         entries = []
         for reader in readers:
@@ -89,6 +96,7 @@ class RekapService:
                 load_office(),
                 self.console_url,
                 Scope.for_staff(reader.role, reader.kecamatan),
+                campaigns,
             )
             entry = OutboxEntry(
                 f"rekap-month#{first:%Y-%m}#{reader.id}", reader.email, _email(rekap, reader)

@@ -456,3 +456,25 @@ def test_group_reports_add_up_the_people_affected_in_the_rekap():
     assert rekap.new.total == 2 and rekap.new.affected == 30
     assert "sekitar 30 orang/keluarga terdampak" in render_text(rekap)
     assert "sekitar 30 orang/keluarga terdampak" in render_html(rekap)
+
+
+def test_the_month_rekap_counts_citizens_per_campaign_code():
+    from chalicelib.rekap.html import render_html
+    from chalicelib.rekap.text import render_text
+
+    rekap = build_monthly(
+        DAY,
+        [],
+        [],
+        [],
+        {},
+        NOW,
+        load_catalogue(),
+        load_office(),
+        CONSOLE,
+        None,
+        {"TBH01": 3, "KTM02": 7},
+    )
+    assert list(rekap.campaigns.items()) == [("KTM02", 7), ("TBH01", 3)]
+    for rendered in (render_text(rekap), render_html(rekap)):
+        assert "KTM02: 7" in rendered and "TBH01: 3" in rendered
