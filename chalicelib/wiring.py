@@ -91,7 +91,7 @@ def build_services(
         settings.graph_timeout_seconds,
         media_origins=settings.media_origins,
     )
-    email = partial(send_email, ses or client("ses"), settings.sender_email)
+    email = partial(send_email, ses or client("sesv2"), settings.sender_email)
     outbox = Outbox(store, graph, now, email=email)
     s3 = s3 or client("s3")
     evidence = EvidenceCopier(graph, s3, settings.media_bucket, store, now)

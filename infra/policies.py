@@ -31,7 +31,7 @@ GRANTS: dict[str, dict[str, tuple[str, ...]]] = {
         "inbound_objects": ("s3:PutObject",),  # an item too big for a queue message
         "secrets": ("ssm:GetParameter",),
         "rekap_objects": ("s3:PutObject",),  # a resent rekap is archived again
-        "sender_identity": ("ses:SendRawEmail",),  # the rekap resent by an admin
+        "sender_identity": ("ses:SendEmail",),  # the rekap resent by an admin (SES v2)
         # The staff API: the directory and tickets (read; write with their audit and history
         # items, and the citizen's notice in the outbox, in one transaction), the sign-in
         # throttle, a ticket's items in one Query; queues by status/directory (gsi1), month
@@ -83,7 +83,7 @@ GRANTS: dict[str, dict[str, tuple[str, ...]]] = {
         "table": ("dynamodb:UpdateItem",),  # claim, mark sent, reschedule
         "index:gsi1": ("dynamodb:Query",),  # work queues: replies and evidence copies due
         "media_objects": ("s3:PutObject",),
-        "sender_identity": ("ses:SendEmail", "ses:SendRawEmail"),  # alerts; a rekap retried
+        "sender_identity": ("ses:SendEmail",),  # alerts, retried rekap e-mails (SES v2)
         "secrets": ("ssm:GetParameter",),
     },
     "daily_checks": {
@@ -100,7 +100,7 @@ GRANTS: dict[str, dict[str, tuple[str, ...]]] = {
         "index:gsi1": ("dynamodb:Query",),
         "index:gsi2": ("dynamodb:Query",),
         "rekap_objects": ("s3:PutObject",),
-        "sender_identity": ("ses:SendEmail", "ses:SendRawEmail"),
+        "sender_identity": ("ses:SendEmail",),
         "secrets": ("ssm:GetParameter",),
     },
 }

@@ -1,5 +1,6 @@
-"""SES adapter: e-mails sent through the outbox. Plain text (alerts), or a MIME message with
-an HTML part, a text part and attachments (the rekap), built with the standard library."""
+"""SES v2 adapter: e-mails sent through the outbox. Plain text (alerts, overdue notices), or a
+MIME message with an HTML part, a text part and attachments (the rekap), built with the
+standard library and sent as raw content."""
 
 from __future__ import annotations
 
@@ -9,20 +10,25 @@ from typing import Any
 
 
 def send_email(ses: Any, sender: str, message: dict[str, Any]) -> str:
+    """`ses` is an SES v2 client; returns the SES message id."""
     if "html" in message or message.get("attachments"):
-        return _send_mime(ses, sender, message)
+        content: dict[str, Any] = {"Raw": {"Data": _mime(sender, message)}}
+    else:
+        content = {
+            "Simple": {
+                "Subject": {"Data": message["subject"], "Charset": "UTF-8"},
+                "Body": {"Text": {"Data": message["text"], "Charset": "UTF-8"}},
+            }
+        }
     response = ses.send_email(
-        Source=sender,
+        FromEmailAddress=sender,
         Destination={"ToAddresses": list(message["to"])},
-        Message={
-            "Subject": {"Data": message["subject"], "Charset": "UTF-8"},
-            "Body": {"Text": {"Data": message["text"], "Charset": "UTF-8"}},
-        },
+        Content=content,
     )
     return str(response["MessageId"])
 
 
-def _send_mime(ses: Any, sender: str, message: dict[str, Any]) -> str:
+def _mime(sender: str, message: dict[str, Any]) -> bytes:
     mime = EmailMessage()
     mime["Subject"] = message["subject"]
     mime["From"] = sender
@@ -38,7 +44,4 @@ def _send_mime(ses: Any, sender: str, message: dict[str, Any]) -> str:
             subtype=subtype,
             filename=attachment["filename"],
         )
-    response = ses.send_raw_email(
-        Source=sender, Destinations=list(message["to"]), RawMessage={"Data": mime.as_bytes()}
-    )
-    return str(response["MessageId"])
+    return mime.as_bytes()
