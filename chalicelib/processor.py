@@ -380,12 +380,7 @@ def _resend_as_template(wamid: str, services: Services) -> None:
     now = services.clock()
     template = status_message(ticket, None, in_window=False)
     entry = OutboxEntry(f"{entry_id.removesuffix('#00')}#t", ticket.citizen, template.model_dump())
-    puts = services.store.outbox_puts([entry], now)
-    try:
-        services.store.client.transact_write_items(TransactItems=[{"Put": p} for p in puts])
-    except ClientError as error:
-        if error.response["Error"]["Code"] == "TransactionCanceledException":
-            return  # already queued by an earlier delivery of this status
-        raise
+    if not services.store.queue_once(entry, now):
+        return  # already queued by an earlier delivery of this status
     log.info("notice_resent_as_template", extra={"ticket": ticket.number, "entry": entry.entry_id})
     services.outbox.deliver([entry])

@@ -9,8 +9,6 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from botocore.exceptions import ClientError
-
 from chalicelib.catalogue.office import load_office
 from chalicelib.logs import get_logger
 from chalicelib.rekap.build import MonthlyRekap, Rekap, Scope, build_daily, build_monthly
@@ -69,7 +67,7 @@ class RekapService:
             entry = OutboxEntry(
                 f"rekap#{day.isoformat()}#{reader.id}{suffix}", reader.email, _email(rekap, reader)
             )
-            if self._queue(entry, now):
+            if self.store.queue_once(entry, now):
                 entries.append(entry)
         self.archive(day, tickets)
         if entries:
@@ -101,7 +99,7 @@ class RekapService:
             entry = OutboxEntry(
                 f"rekap-month#{first:%Y-%m}#{reader.id}", reader.email, _email(rekap, reader)
             )
-            if self._queue(entry, now):
+            if self.store.queue_once(entry, now):
                 entries.append(entry)
         if entries:
             self.deliver(entries)
@@ -124,16 +122,6 @@ class RekapService:
             self.s3.put_object(
                 Bucket=self.bucket, Key=prefix + name, Body=data, ContentType=content_type
             )
-
-    def _queue(self, entry: OutboxEntry, now: datetime) -> bool:
-        puts = self.store.outbox_puts([entry], now)
-        try:
-            self.store.client.transact_write_items(TransactItems=[{"Put": p} for p in puts])
-        except ClientError as error:
-            if error.response["Error"]["Code"] == "TransactionCanceledException":
-                return False  # this reader's rekap of the day is already on its way
-            raise
-        return True
 
 
 def _email(rekap: Rekap | MonthlyRekap, reader: StaffMember) -> dict[str, Any]:

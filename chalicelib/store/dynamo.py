@@ -509,6 +509,18 @@ class DynamoStore:
             for entry in entries
         ]
 
+    def queue_once(self, entry: OutboxEntry, now: datetime) -> bool:
+        """Put one entry in the outbox, leased to the caller; False when an entry with this id
+        is already there (a retried run: the message is on its way, not to be sent again)."""
+        [put] = self.outbox_puts([entry], now)
+        try:
+            self._db.put_item(**put)
+        except ClientError as error:
+            if error.response["Error"]["Code"] == "ConditionalCheckFailedException":
+                return False
+            raise
+        return True
+
     def last_inbound(self, citizen: str) -> datetime | None:
         """When the citizen's last message was processed (opens the 24-hour window)."""
         item = self._get(f"SESSION#{citizen}", "SESSION")

@@ -15,8 +15,6 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from botocore.exceptions import ClientError
-
 from chalicelib.clock import WIB, wib_day
 from chalicelib.logs import get_logger
 from chalicelib.store.dynamo import DynamoStore, OutboxEntry
@@ -116,13 +114,8 @@ class OverdueCheck:
         reported = "|".join(f"{t.number}:{','.join(fresh)}" for t, fresh in newly)
         digest = hashlib.sha256(reported.encode()).hexdigest()[:16]
         entry = OutboxEntry(f"overdue#{wib_day(now)}#{digest}", ",".join(recipients), message)
-        puts = self.store.outbox_puts([entry], now)
-        try:
-            self.store.client.transact_write_items(TransactItems=[{"Put": p} for p in puts])
-        except ClientError as error:
-            if error.response["Error"]["Code"] == "TransactionCanceledException":
-                return None  # queued by an earlier try of this run: on its way already
-            raise
+        if not self.store.queue_once(entry, now):
+            return None  # queued by an earlier try of this run: on its way already
         return entry
 
 
