@@ -72,39 +72,33 @@ def record(
 
 def history(dynamodb: Any, table: str, target: str, limit: int = 100) -> list[dict[str, Any]]:
     """A target's events, newest first."""
-    response = dynamodb.query(
-        TableName=table,
-        KeyConditionExpression="pk = :pk",
-        ExpressionAttributeValues={":pk": {"S": f"AUDIT#{target}"}},
-        ScanIndexForward=False,
-        Limit=limit,
-    )
-    return [_event(item) for item in response.get("Items", [])]
+    return _newest(dynamodb, table, None, "pk", f"AUDIT#{target}", limit)
 
 
 def by_actor(dynamodb: Any, table: str, actor: str, limit: int = 100) -> list[dict[str, Any]]:
     """What one staff member did and read, newest first (gsi3)."""
-    response = dynamodb.query(
-        TableName=table,
-        IndexName="gsi3",
-        KeyConditionExpression="gsi3pk = :a",
-        ExpressionAttributeValues={":a": {"S": f"ACTOR#{actor}"}},
-        ScanIndexForward=False,
-        Limit=limit,
-    )
-    return [_event(item) for item in response.get("Items", [])]
+    return _newest(dynamodb, table, "gsi3", "gsi3pk", f"ACTOR#{actor}", limit)
 
 
 def on_day(dynamodb: Any, table: str, day: str, limit: int = 100) -> list[dict[str, Any]]:
     """Everything audited on one WIB day, newest first (gsi2)."""
-    response = dynamodb.query(
-        TableName=table,
-        IndexName="gsi2",
-        KeyConditionExpression="gsi2pk = :d",
-        ExpressionAttributeValues={":d": {"S": f"AUDITDAY#{day}"}},
-        ScanIndexForward=False,
-        Limit=limit,
-    )
+    return _newest(dynamodb, table, "gsi2", "gsi2pk", f"AUDITDAY#{day}", limit)
+
+
+def _newest(
+    dynamodb: Any, table: str, index: str | None, key: str, value: str, limit: int
+) -> list[dict[str, Any]]:
+    """One partition of the table or an index, newest first."""
+    request: dict[str, Any] = {
+        "TableName": table,
+        "KeyConditionExpression": f"{key} = :k",
+        "ExpressionAttributeValues": {":k": {"S": value}},
+        "ScanIndexForward": False,
+        "Limit": limit,
+    }
+    if index:
+        request["IndexName"] = index
+    response = dynamodb.query(**request)
     return [_event(item) for item in response.get("Items", [])]
 
 
