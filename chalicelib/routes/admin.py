@@ -11,9 +11,9 @@ from contextlib import contextmanager
 from datetime import date
 
 from chalice import Blueprint
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field
 
-from chalicelib.routes.api import ApiError, Call, field_errors, staff_route
+from chalicelib.routes.api import ApiError, Call, query_as, staff_route
 from chalicelib.staff.roles import Permission
 from chalicelib.staff.schemas import (
     PASSWORD_RULE,
@@ -132,10 +132,7 @@ def audit_log(call: Call) -> dict[str, object]:
     from chalicelib.settings import get_settings
     from chalicelib.store import audit
 
-    try:
-        filters = AuditFilters.model_validate(call.query)
-    except ValidationError as error:
-        raise ApiError(400, "invalid_query", "Filter tidak valid.", field_errors(error)) from None
+    filters = query_as(call, AuditFilters)
     dynamodb, table = client("dynamodb"), get_settings().table_name
     if filters.ticket:
         events = audit.history(dynamodb, table, f"ticket:{filters.ticket}", filters.limit)
@@ -166,10 +163,7 @@ def sosialisasi(call: Call) -> dict[str, object]:
 
     from chalicelib.wiring import services
 
-    try:
-        filters = SosialisasiFilters.model_validate(call.query)
-    except ValidationError as error:
-        raise ApiError(400, "invalid_query", "Tanggal tidak valid.", field_errors(error)) from None
+    filters = query_as(call, SosialisasiFilters)
     days = (filters.end - filters.start).days + 1
     if not 1 <= days <= 92:
         fields = [{"field": "end", "message": "rentang 1 sampai 92 hari"}]

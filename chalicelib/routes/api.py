@@ -29,7 +29,7 @@ import importlib
 import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from chalice import Blueprint, Response
 from pydantic import BaseModel
@@ -41,6 +41,7 @@ if TYPE_CHECKING:
     from pydantic import ValidationError
 
 log = get_logger("routes")
+Q = TypeVar("Q", bound=BaseModel)
 
 MAX_BODY_BYTES = 64 * 1024
 
@@ -49,6 +50,7 @@ MESSAGES = {
     "forbidden": "Peran Anda tidak diizinkan melakukan tindakan ini.",
     "invalid_body": "Isian tidak valid; periksa kolom yang disebutkan.",
     "invalid_json": "Badan permintaan harus berupa JSON yang valid.",
+    "invalid_query": "Filter tidak valid; periksa kolom yang disebutkan.",
     "body_too_large": "Badan permintaan terlalu besar.",
     "auth_unavailable": "Layanan masuk sedang tidak tersedia; coba lagi sebentar lagi.",
 }
@@ -227,6 +229,16 @@ def _body(raw: str | bytes | None, model: type[BaseModel] | None) -> Any:
         return model.model_validate(data)
     except ValidationError as error:
         raise ApiError(400, "invalid_body", fields=field_errors(error)) from None
+
+
+def query_as(call: Call, model: type[Q]) -> Q:
+    """The query string validated by `model`; a bad one is a 400 naming the field."""
+    from pydantic import ValidationError
+
+    try:
+        return model.model_validate(call.query)
+    except ValidationError as error:
+        raise ApiError(400, "invalid_query", fields=field_errors(error)) from None
 
 
 def field_errors(error: ValidationError) -> list[dict[str, str]]:

@@ -9,9 +9,8 @@ from contextlib import contextmanager
 from typing import Any
 
 from chalice import Blueprint
-from pydantic import ValidationError
 
-from chalicelib.routes.api import ApiError, Call, field_errors, staff_route
+from chalicelib.routes.api import ApiError, Call, query_as, staff_route
 from chalicelib.staff.roles import Permission
 
 # Models by name: imported on a ticket request, not on the webhook's cold start.
@@ -37,10 +36,7 @@ def list_tickets(call: Call) -> Any:
     from chalicelib.store.tickets import BadCursor, TicketQuery
     from chalicelib.tickets.views import TicketFilters
 
-    try:
-        filters = TicketFilters.model_validate(call.query)
-    except ValidationError as error:
-        raise ApiError(400, "invalid_query", "Filter tidak valid.", field_errors(error)) from None
+    filters = query_as(call, TicketFilters)
     query = TicketQuery(
         status=filters.status,
         type=filters.type,
