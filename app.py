@@ -84,11 +84,12 @@ def sweep_pending(event) -> None:  # type: ignore[no-untyped-def]
 
 @app.schedule(Cron(0, 0, "*", "*", "?", "*"))  # 07:00 WIB
 def daily_checks(event) -> None:  # type: ignore[no-untyped-def]
-    """Every morning: yesterday's rekap to its readers (once), last month's on the 1st, and
-    the tickets that newly missed a service level in one e-mail to the admins."""
-    from chalicelib.rekap.send import send_last_month_on_the_first, send_yesterday
+    """Every morning: yesterday's rekap to its readers (once; days the schedule missed are
+    caught up), last month's early in the month, and the tickets that newly missed a service
+    level in one e-mail to the admins."""
+    from chalicelib.rekap.send import send_last_month, send_missing_days
     from chalicelib.tickets.overdue import morning_check
 
-    send_yesterday()
-    send_last_month_on_the_first()
+    send_missing_days()
+    send_last_month()
     morning_check()

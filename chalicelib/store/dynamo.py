@@ -20,6 +20,7 @@ from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
 from botocore.exceptions import ClientError
 
 from chalicelib.clock import iso, wib_day
+from chalicelib.store.rekap import RekapRuns
 from chalicelib.store.tickets import TicketStore
 from chalicelib.tickets.model import Event, Ticket
 
@@ -128,6 +129,7 @@ class DynamoStore:
         self._table = table
         self.lease = lease
         self.tickets = TicketStore(client, table)
+        self.rekap_runs = RekapRuns(client, table)
 
     @property
     def client(self) -> Any:

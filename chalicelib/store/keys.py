@@ -9,6 +9,8 @@
 | evidence copy job | MEDIA#<s3 key>    | MEDIA                 | gsi1 MEDIA#pending / <due>      |
 | daily counter     | COUNT#<WIB day>   | INFO#<svc>, CAMPAIGN# |                                 |
 | ticket numbers    | COUNTER#TICKET    | <YYMM>                |                                 |
+| rekap issued      | REKAP#daily       | <WIB day>             |                                 |
+|                   | REKAP#monthly     | <YYYY-MM>             |                                 |
 | ticket (full)     | TICKET#<number>   | TICKET                |                                 |
 | ticket summary    | TICKET#<number>   | SUMMARY               | gsi1 STATUS#<status> / <c>#<n>  |
 |                   |                   |                       | gsi2 MONTH#<YYYY-MM> / <c>#<n>  |
@@ -30,6 +32,7 @@ entries and evidence copies from gsi1; tickets by status (gsi1), by month and WI
 citizen (gsi3), by assignee (gsi4) and by kecamatan (gsi5), newest first; one ticket with its
 summary and whole history in one Query on its pk. Indexes hold ticket *summaries* only: no NIK,
 no description, no phone number beyond the citizen key Cek Status needs. No request path scans.
+The rekap days (or months) already issued: one range Query on REKAP#daily (REKAP#monthly).
 """
 
 from __future__ import annotations

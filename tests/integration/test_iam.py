@@ -24,7 +24,7 @@ import boto3
 import pytest
 from chalice.test import Client
 
-from chalicelib.clock import iso
+from chalicelib.clock import iso, wib_day
 from infra.policies import FUNCTIONS, GRANTS, log_streams, resources
 from infra.stage_config import CHALICE, stage_config
 from local.provision import app_environment
@@ -397,7 +397,7 @@ def staff_console_session(client: Client, recorder: Recorder, tmp_path: Path) ->
         assert call("GET", f"/admin/audit?{query}", token=token).status_code == 200
     campaigns = "/admin/sosialisasi?start=2026-12-01&end=2026-12-02"
     assert call("GET", campaigns, token=token).status_code == 200
-    today = datetime.now(UTC).date().isoformat()
+    today = wib_day(datetime.now(UTC))  # the tickets above were filed today, WIB
     assert call("GET", f"/admin/rekap/{today}", token=token).status_code == 200
     assert call("POST", f"/admin/rekap/{today}/send", {}, token).status_code == 200
 
