@@ -118,11 +118,12 @@ def sign_in_environment(outputs: dict[str, str], aws_endpoint: str = "") -> dict
 def staff_sign_in(
     session: Any, outputs: dict[str, str], aws_endpoint: str, email: str, password: str
 ) -> dict[str, str]:
-    """`make run`'s admin account (permanent password) and the sign-in environment variables."""
+    """`make run`'s admin account (permanent password; it receives the daily rekap, so the
+    local mailbox shows one) and the sign-in environment variables."""
     from chalicelib.staff.directory import StaffDirectory
     from chalicelib.store.staff import StaffStore
 
     store = StaffStore(session.client("dynamodb"), outputs["TableName"])
     directory = StaffDirectory(session.client("cognito-idp"), outputs["UserPoolId"], store)
-    directory.ensure_admin(email, "Admin LIGAT", password)
+    directory.ensure_admin(email, "Admin LIGAT", password, rekap_recipient=True)
     return sign_in_environment(outputs, aws_endpoint)

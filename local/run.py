@@ -3,8 +3,10 @@
 embedded AWS (moto server)  <- infra/template.yaml is provisioned into it
 API (chalice local)         <- POST /webhook, GET /webhook
 inbound consumer            <- polls the FIFO queue, invokes app.process_inbound as Lambda would
-retry sweep                 <- invokes app.sweep_pending (outbox, evidence) every few seconds
+schedules                   <- every @app.schedule on its rate/cron (local/schedules.py): the
+                               sweep each minute, daily_checks at 07:00 WIB and once at start
 WhatsApp simulator          <- chat page for a pretend citizen + the fake Graph API
+local mailbox               <- /mail/ next to the simulator: every e-mail sent through SES
 """
 
 from __future__ import annotations
@@ -17,10 +19,12 @@ import subprocess
 import sys
 import threading
 import time
-import uuid
 import warnings
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from local.schedules import Schedule
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -124,6 +128,7 @@ class Consumer(threading.Thread):
 
     def run(self) -> None:
         import app
+        from local.schedules import LambdaContext
 
         while not self._stop.is_set():
             try:
@@ -144,7 +149,7 @@ class Consumer(threading.Thread):
                 continue
             try:
                 answer = app.process_inbound(
-                    self._event(messages), _LambdaContext("process_inbound")
+                    self._event(messages), LambdaContext("process_inbound")
                 )
             except Exception as error:  # as in Lambda: the batch stays queued and is redelivered
                 print(f"consumer: batch failed, will be redelivered: {error!r}", file=sys.stderr)
@@ -179,42 +184,6 @@ class Consumer(threading.Thread):
                 for m in messages
             ]
         }
-
-
-class Sweeper(threading.Thread):
-    def __init__(self, stop: threading.Event, every: float = 5.0):
-        super().__init__(daemon=True, name="sweeper")
-        self._stop, self._every = stop, every
-
-    def run(self) -> None:
-        import app
-
-        while not self._stop.wait(self._every):
-            event = {
-                "version": "0",
-                "id": str(uuid.uuid4()),
-                "detail-type": "Scheduled Event",
-                "source": "aws.events",
-                "account": "123456789012",
-                "time": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
-                "region": AWS_ENV["AWS_DEFAULT_REGION"],
-                "resources": ["arn:aws:events:ap-southeast-3:123456789012:rule/ligat-local-sweep"],
-                "detail": {},
-            }
-            try:
-                app.sweep_pending(event, _LambdaContext("sweep_pending"))
-            except Exception as error:
-                print(f"sweeper: {error!r}", file=sys.stderr)
-
-
-class _LambdaContext:
-    def __init__(self, name: str):
-        self.function_name = f"ligat-local-{name}"
-        self.aws_request_id = str(uuid.uuid4())
-        self.memory_limit_in_mb = 512
-
-    def get_remaining_time_in_millis(self) -> int:
-        return 60_000
 
 
 def main() -> int:
@@ -261,6 +230,8 @@ def main() -> int:
 
     seeded = seed_catalogue(boto3.client("dynamodb"), outputs["TableName"])
 
+    from local.mailbox import Mailbox, mailbox_pages
+    from local.schedules import Scheduler, app_schedules, invoke
     from local.simulator import Simulator
 
     simulator = Simulator(
@@ -268,7 +239,10 @@ def main() -> int:
         env["WHATSAPP_ACCESS_TOKEN"],
         f"http://127.0.0.1:{api_port}/webhook",
         env["WHATSAPP_APP_SECRET"],
-    ).start()
+    )
+    mailbox = Mailbox()
+    simulator.mount(mailbox_pages(mailbox, lambda: invoke("daily_checks")))
+    simulator.start()
 
     api = subprocess.Popen(
         [
@@ -292,8 +266,11 @@ def main() -> int:
         sqs = boto3.client("sqs")
         for n in range(CONSUMERS):
             Consumer(sqs, outputs["InboundQueueUrl"], outputs["InboundQueueArn"], stop, n).start()
-        Sweeper(stop).start()
-        print_banner(env, outputs, api_port, aws_port, simulator.port, seeded)
+        schedules = app_schedules()
+        for schedule in schedules:
+            Scheduler(schedule, stop).start()
+        mailbox.watch(stop)
+        print_banner(env, outputs, api_port, aws_port, simulator.port, seeded, schedules)
         # Explicit handlers: a shell that starts `make run` in the background hands it an
         # ignored SIGINT, and Ctrl-C must still stop everything.
         for stop_signal in (signal.SIGINT, signal.SIGTERM):
@@ -316,7 +293,13 @@ def main() -> int:
 
 
 def print_banner(
-    env: dict[str, str], outputs: dict[str, str], api: int, aws: int, sim: int, seeded: int
+    env: dict[str, str],
+    outputs: dict[str, str],
+    api: int,
+    aws: int,
+    sim: int,
+    seeded: int,
+    schedules: list[Schedule],
 ) -> None:
     graph = env["WHATSAPP_API_URL"]
     lines = [
@@ -324,11 +307,17 @@ def print_banner(
         "LIGAT is running locally (Ctrl-C stops everything)",
         "",
         f"  WhatsApp simulator   http://127.0.0.1:{sim}/sim/",
+        f"  Local mailbox        http://127.0.0.1:{sim}/mail/   every e-mail sent through SES",
         f"  API (chalice local)  http://127.0.0.1:{api}   webhook: /webhook",
         f"  Embedded AWS (moto)  http://127.0.0.1:{aws}   dashboard: /moto-api/",
         f"  Graph API replies -> {graph}",
         f"  Table {outputs['TableName']}, queue {outputs['InboundQueueName']}, "
         f"bucket {outputs['MediaBucketName']}; catalogue items seeded: {seeded}",
+        "",
+        "  Schedules (UTC, as EventBridge): "
+        + ", ".join(f"{s.name} {s.expression}" for s in schedules)
+        + "; the cron ones also run once now",
+        "  (daily_checks: yesterday's rekap e-mail to the local admin, in the mailbox).",
         "",
         "  Data lives in the embedded AWS's memory: it is kept while this runs and starts",
         "  empty the next time (tickets, conversations and queued messages included).",

@@ -235,6 +235,10 @@ class Simulator:
         self._thread.start()
         return self
 
+    def mount(self, extend: Callable[[type], type]) -> None:
+        """Serve more pages on this port (the local mailbox): `extend` subclasses the handler."""
+        self._server.RequestHandlerClass = extend(self._server.RequestHandlerClass)
+
     def stop(self) -> None:
         self._server.shutdown()
         self._server.server_close()

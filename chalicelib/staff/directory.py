@@ -144,13 +144,21 @@ class StaffDirectory:
         log.info("staff_updated", extra={"staff": staff_id, "fields": sorted(changes)})
         return saved
 
-    def ensure_admin(self, email: str, name: str, password: str) -> StaffMember | None:
+    def ensure_admin(
+        self, email: str, name: str, password: str, rekap_recipient: bool = False
+    ) -> StaffMember | None:
         """An admin account with a permanent password (`make run`, or a new deployment's first
         admin); None when the e-mail is already registered."""
         try:
             member = self.create(
                 audit.SYSTEM,
-                StaffCreate(email=email, name=name, role=Role.ADMIN, temporary_password=password),
+                StaffCreate(
+                    email=email,
+                    name=name,
+                    role=Role.ADMIN,
+                    temporary_password=password,
+                    rekap_recipient=rekap_recipient,
+                ),
             )
         except StaffConflict:
             return None
