@@ -8,34 +8,68 @@ Python, so the time ratio here over-states what AWS would show; the call count i
 from __future__ import annotations
 
 import time
+from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from bench.core import Context, Row, figure, median, ms
+
+if TYPE_CHECKING:
+    from chalicelib.tickets.model import Ticket
 
 SMALL, LARGE = 500, 50_000
 SAMPLES = 15
 
 
-def _seed(stack: Any, first: int, count: int, start: datetime) -> None:
-    """Ticket summaries as the processor writes them (the queue reads summaries only)."""
+def tickets(
+    numbers: Iterable[int],
+    start: datetime,
+    spacing: timedelta = timedelta(seconds=1),
+    closed_after: timedelta | None = None,
+) -> Iterator[Ticket]:
+    """PKH reports from Tembilahan, `spacing` apart from `start`; with `closed_after`, resolved
+    (selesai) that long after they came in."""
     from chalicelib.catalogue.office import load_office
-    from chalicelib.store.tickets import _summary_item
     from chalicelib.tickets.intake import ticket_from_draft
+    from chalicelib.tickets.model import Status
 
     office = load_office()
-    table = stack.outputs["TableName"]
-    batch: list[dict[str, Any]] = []
-    for n in range(first, first + count):
-        draft = {"service_id": "pkh", "kecamatan": {"code": "14.04.05", "name": "Tembilahan"}}
-        at = start + timedelta(seconds=n)
+    draft = {"service_id": "pkh", "kecamatan": {"code": "14.04.05", "name": "Tembilahan"}}
+    for position, n in enumerate(numbers):
+        at = start + spacing * position
         ticket, _ = ticket_from_draft(f"LGT-2601-{n:06d}", draft, f"62812{n:08d}", at, office)
-        batch.append({"PutRequest": {"Item": _summary_item(ticket.summary(), ticket.citizen)}})
-        if len(batch) == 25:
-            stack.dynamodb.batch_write_item(RequestItems={table: batch})
+        if closed_after is not None:
+            closed = at + closed_after
+            ticket = ticket.model_copy(
+                update={"status": Status.SELESAI, "closed_at": closed, "updated_at": closed}
+            )
+        yield ticket
+
+
+def seed(dynamodb: Any, table: str, made: Iterable[Ticket], full: bool = False) -> int:
+    """Write tickets as the processor does: their summaries (what every index holds) and, with
+    `full`, the ticket items that reads fetch whole. Returns how many."""
+    from chalicelib.store.tickets import _summary_item, _ticket_item
+
+    batch: list[dict[str, Any]] = []
+    count = 0
+    for ticket in made:
+        count += 1
+        items = [_summary_item(ticket.summary(), ticket.citizen)]
+        if full:
+            items.append(_ticket_item(ticket))
+        batch.extend({"PutRequest": {"Item": item}} for item in items)
+        if len(batch) >= 24:
+            dynamodb.batch_write_item(RequestItems={table: batch})
             batch = []
     if batch:
-        stack.dynamodb.batch_write_item(RequestItems={table: batch})
+        dynamodb.batch_write_item(RequestItems={table: batch})
+    return count
+
+
+def _seed(stack: Any, first: int, count: int, start: datetime) -> None:
+    """Ticket summaries only: the queue reads summaries."""
+    seed(stack.dynamodb, stack.outputs["TableName"], tickets(range(first, first + count), start))
 
 
 @figure

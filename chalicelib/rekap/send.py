@@ -73,7 +73,7 @@ class RekapService:
         queued = self._queue(
             [
                 (
-                    f"rekap#{day.isoformat()}#{reader.id}{suffix}",
+                    _daily_entry(day, reader) + suffix,
                     reader,
                     self.build(day, Scope.for_staff(reader.role, reader.kecamatan), tickets),
                 )
@@ -93,7 +93,7 @@ class RekapService:
         now = self.clock()
         built = [
             (
-                f"rekap-month#{first:%Y-%m}#{reader.id}",
+                _monthly_entry(first, reader),
                 reader,
                 build_monthly(
                     first,
@@ -131,7 +131,7 @@ class RekapService:
         missing = [day for day in days if day.isoformat() not in issued]
         for day in missing:
             self.send(day, readers)
-            entries = [f"rekap#{day.isoformat()}#{reader.id}" for reader in readers]
+            entries = [_daily_entry(day, reader) for reader in readers]
             runs.record(DAILY, day.isoformat(), self.clock(), entries)
         if len(missing) > 1:
             log.warning("rekap_caught_up", extra={"days": [d.isoformat() for d in missing]})
@@ -151,7 +151,7 @@ class RekapService:
         if today.day != 1 and (since is None or date.fromisoformat(since) > last_day):
             return None  # deployed after the 1st: no monthly run was missed
         self.send_month(last_day, readers)
-        entries = [f"rekap-month#{month}#{reader.id}" for reader in readers]
+        entries = [_monthly_entry(last_day, reader) for reader in readers]
         runs.record(MONTHLY, month, self.clock(), entries)
         return last_day
 
@@ -192,6 +192,15 @@ class RekapService:
             self.s3.put_object(
                 Bucket=self.bucket, Key=prefix + name, Body=data, ContentType=content_type
             )
+
+
+def _daily_entry(day: date, reader: StaffMember) -> str:
+    """The outbox id of a reader's daily rekap: one per day and reader, whoever queues it."""
+    return f"rekap#{day.isoformat()}#{reader.id}"
+
+
+def _monthly_entry(month: date, reader: StaffMember) -> str:
+    return f"rekap-month#{month:%Y-%m}#{reader.id}"
 
 
 def _email(rekap: Rekap | MonthlyRekap, reader: StaffMember) -> dict[str, Any]:
