@@ -191,8 +191,9 @@ def rekap_compile_one_day(ctx: Context) -> Row:
             f"DynamoDB calls per rekap: {calls[0]} with 500 tickets, {calls[1]} with "
             f"{seeded:,} ({index_queries} index queries, then BatchGetItem of the tickets shown); "
             f"items DynamoDB reads: {small_read} and {big_read}",
-            f"net of moto's walk and sort (fastest runs; the same queries, nothing in range: {ms(small_walk)} "
-            f"at 500, {ms(big_walk)} at {seeded:,}): {ms(net_big)} vs {ms(net_small)} = "
+            "net of moto's walk and sort (fastest runs; the same queries, nothing in range: "
+            f"{ms(small_walk)} at 500, {ms(big_walk)} at {seeded:,}): {ms(net_big)} vs "
+            f"{ms(net_small)} = "
             f"{net_ratio:.2f}x, what AWS would show",
             "as measured (first columns) moto walks the table and sorts each partition per "
             f"index query; seeding {seeded - 500:,} older tickets took {seeding:.0f} s",
