@@ -180,6 +180,11 @@ def rekap_compile_one_day(ctx: Context) -> Row:
     same_work = calls[0] == calls[1] and small_read == big_read
     measurable = net_small > 0 and net_big > 0  # else the machine's noise exceeded the work
     net_ratio = net_big / net_small if measurable else float("nan")
+    net = (
+        f"{ms(net_big)} vs {ms(net_small)} = {net_ratio:.2f}x, what AWS would show"
+        if measurable
+        else "not measurable in this run, moto's floor outweighed the compile (machine load)"
+    )
     if not same_work:
         status = MISS
     elif not measurable:
@@ -198,12 +203,7 @@ def rekap_compile_one_day(ctx: Context) -> Row:
             f"{seeded:,} ({index_queries} index queries, then BatchGetItem of the tickets shown); "
             f"items DynamoDB reads: {small_read} and {big_read}",
             "net of moto's walk and sort (fastest runs; the same queries, nothing in range: "
-            f"{ms(small_walk)} at 500, {ms(big_walk)} at {seeded:,}): {ms(net_big)} vs "
-            f"{ms(net_small)} = "(
-                f"{net_ratio:.2f}x, what AWS would show"
-                if measurable
-                else "not measurable in this run: moto's floor outweighed the compile (load)"
-            ),
+            f"{ms(small_walk)} at 500, {ms(big_walk)} at {seeded:,}): {net}",
             "as measured (first columns) moto walks the table and sorts each partition per "
             f"index query; seeding {seeded - 500:,} older tickets took {seeding:.0f} s",
         ],
