@@ -32,6 +32,8 @@ _ENV = {
     "whatsapp_verify_token": "WHATSAPP_VERIFY_TOKEN",
     "whatsapp_media_origins": "WHATSAPP_MEDIA_ORIGINS",
     "console_url": "LIGAT_CONSOLE_URL",
+    "conversation_retention_days": "LIGAT_RETAIN_CONVERSATION_DAYS",
+    "handover_idle_minutes": "LIGAT_HANDOVER_IDLE_MINUTES",
     "secrets_parameter": "LIGAT_SECRETS_PARAMETER",
     "user_pool_id": "LIGAT_USER_POOL_ID",
     "user_pool_client_id": "LIGAT_USER_POOL_CLIENT_ID",
@@ -73,6 +75,10 @@ class Settings(BaseModel):
     in_lambda: bool = False
     # Where staff open a ticket from the rekap (links: <console_url>/tiket/<number>).
     console_url: str = "http://127.0.0.1:8000/console"
+    # How long the messages of chats with staff (live hand-over) are kept.
+    conversation_retention_days: int = Field(default=90, gt=0)
+    # A chat held by staff goes back to the bot this long after its last message.
+    handover_idle_minutes: int = Field(default=60, gt=0)
     # Staff sign-in (Cognito). The region defaults to the pool id's prefix ("ap-southeast-3_...");
     # the JWKS URL defaults to the pool's AWS URL and is overridden only by `make run` (moto).
     user_pool_id: str = ""

@@ -31,6 +31,7 @@ GRANTS: dict[str, dict[str, tuple[str, ...]]] = {
         "inbound_objects": ("s3:PutObject",),  # an item too big for a queue message
         "secrets": ("ssm:GetParameter",),
         "rekap_objects": ("s3:PutObject",),  # a resent rekap is archived again
+        "evidence_objects": ("s3:GetObject",),  # short-lived links to a ticket's evidence
         "sender_identity": ("ses:SendEmail",),  # the rekap resent by an admin (SES v2)
         # The staff API: the directory and tickets (read; write with their audit and history
         # items, and the citizen's notice in the outbox, in one transaction), the sign-in
@@ -115,6 +116,7 @@ def resources(outputs: dict[str, str]) -> dict[str, list[str]]:
         "media_objects": [f"{outputs['MediaBucketArn']}/*"],
         "inbound_objects": [f"{outputs['MediaBucketArn']}/inbound/*"],
         "rekap_objects": [f"{outputs['MediaBucketArn']}/rekap/*"],
+        "evidence_objects": [f"{outputs['MediaBucketArn']}/evidence/*"],
         "sender_identity": [outputs["SenderIdentityArn"]],
         "secrets": [outputs["SecretsParameterArn"]],
     }

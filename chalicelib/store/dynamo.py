@@ -20,6 +20,7 @@ from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
 from botocore.exceptions import ClientError
 
 from chalicelib.clock import iso, wib_day
+from chalicelib.store.chats import Chat, chat_from, chat_key
 from chalicelib.store.tickets import TicketStore
 from chalicelib.tickets.model import Event, Ticket
 
@@ -45,6 +46,7 @@ class ConcurrentUpdate(Exception):
 class StoredSession:
     state: dict[str, Any] | None
     version: int
+    chat: Chat | None = None  # the live hand-over, if the citizen ever had one
 
 
 @dataclass(frozen=True)
@@ -61,6 +63,15 @@ class OutboxEntry:
     created_at: str = ""
 
 
+@dataclass(frozen=True)
+class Delivery:
+    """Where a message to the citizen stands."""
+
+    status: str  # pending, sending, unknown, sent, delivered, read, failed
+    at: str  # when it was sent (or queued)
+    kind: str  # text, template, list, ...
+
+
 @dataclass
 class TurnCommit:
     """Everything one processed message changes, written in one transaction."""
@@ -74,6 +85,7 @@ class TurnCommit:
     info_counts: list[str] = field(default_factory=list)  # service ids answered
     campaign_counts: list[str] = field(default_factory=list)  # sosialisasi codes seen
     ticket_writes: list[dict[str, Any]] = field(default_factory=list)  # e.g. a rating
+    chat_writes: list[dict[str, Any]] = field(default_factory=list)  # the live hand-over
     tickets: list[tuple[Ticket, Event]] = field(default_factory=list)  # new, with first event
     appends: list[tuple[str, Event]] = field(default_factory=list)  # (number, what was added)
     media_jobs: list[dict[str, Any]] = field(default_factory=list)  # attachments to copy
@@ -136,8 +148,13 @@ class DynamoStore:
     # -- conversation ---------------------------------------------------------------------
 
     def load_conversation(self, citizen: str, wamid: str) -> tuple[StoredSession, bool]:
-        """The citizen's session and whether this message was already processed (one call)."""
-        keys = [_key(f"SESSION#{citizen}", "SESSION"), _key(f"MSG#{wamid}", "MSG")]
+        """The citizen's session (with their hand-over chat) and whether this message was
+        already processed: one call."""
+        keys = [
+            _key(f"SESSION#{citizen}", "SESSION"),
+            _key(f"MSG#{wamid}", "MSG"),
+            chat_key(citizen),
+        ]
         response = self._db.batch_get_item(
             RequestItems={self._table: {"Keys": keys, "ConsistentRead": True}}
         )
@@ -146,12 +163,18 @@ class DynamoStore:
         if unprocessed:
             # Throttled: fall back to single reads rather than guess.
             return self._load_conversation_slowly(citizen, wamid)
-        return _session_from(found.get(f"SESSION#{citizen}")), f"MSG#{wamid}" in found
+        session = replace(
+            _session_from(found.get(f"SESSION#{citizen}")),
+            chat=chat_from(found.get(f"CHAT#{citizen}")),
+        )
+        return session, f"MSG#{wamid}" in found
 
     def _load_conversation_slowly(self, citizen: str, wamid: str) -> tuple[StoredSession, bool]:
         session = self._get_raw(f"SESSION#{citizen}", "SESSION")
         seen = self._get_raw(f"MSG#{wamid}", "MSG") is not None
-        return _session_from(session), seen
+        chat_item = self._db.get_item(TableName=self._table, Key=chat_key(citizen)).get("Item")
+        chat = chat_from(chat_item)
+        return replace(_session_from(session), chat=chat), seen
 
     def commit_turn(self, commit: TurnCommit) -> None:
         """Write the whole turn atomically; raise DuplicateMessage or ConcurrentUpdate."""
@@ -186,6 +209,7 @@ class DynamoStore:
         for service_id in commit.info_counts:
             writes.append(self._count_update(wib_day(now), f"INFO#{service_id}"))
         writes += commit.ticket_writes
+        writes += commit.chat_writes
         for code in commit.campaign_counts:
             writes.append(self._count_update(wib_day(now), f"CAMPAIGN#{code}"))
         for ticket, event in commit.tickets:
@@ -592,6 +616,38 @@ class DynamoStore:
 
     def outbound_message(self, wamid: str) -> dict[str, Any] | None:
         return self._get(f"OUTMSG#{wamid}", "OUTMSG")
+
+    def deliveries(self, entry_ids: list[str]) -> dict[str, Delivery]:
+        """The outbox entries that exist among `entry_ids`, each with its WhatsApp delivery
+        status once Meta reported one (sent, delivered, read, failed), else the entry's own
+        (pending, sending, unknown, sent, failed). Two batched reads per 100 entries."""
+        entries = self._batch_get([(f"OUTBOX#{e}", "OUTBOX") for e in entry_ids])
+        wamids = {str(i["wamid"]): str(i["pk"])[7:] for i in entries if i.get("wamid")}
+        records = self._batch_get([(f"OUTMSG#{w}", "OUTMSG") for w in wamids])
+        reported = {
+            wamids[str(r["pk"])[7:]]: str(r["delivery"]) for r in records if "delivery" in r
+        }
+        found = {}
+        for item in entries:
+            entry_id = str(item["pk"])[7:]
+            message = json.loads(str(item.get("message") or "{}"))
+            found[entry_id] = Delivery(
+                status=reported.get(entry_id) or str(item.get("status", "pending")),
+                at=str(item.get("sent_at") or item.get("created_at") or ""),
+                kind=str(message.get("kind", "")),
+            )
+        return found
+
+    def _batch_get(self, pairs: list[tuple[str, str]]) -> list[dict[str, Any]]:
+        found: list[dict[str, Any]] = []
+        for start in range(0, len(pairs), 100):
+            batch = [_key(pk, sk) for pk, sk in pairs[start : start + 100]]
+            request: dict[str, Any] = {self._table: {"Keys": batch}}
+            while request:
+                response = self._db.batch_get_item(RequestItems=request)
+                found += [_plain(i) for i in response["Responses"].get(self._table, [])]
+                request = response.get("UnprocessedKeys") or {}
+        return found
 
     # -- helpers --------------------------------------------------------------------------
 

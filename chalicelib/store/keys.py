@@ -17,6 +17,9 @@
 |                   |                   |                       | gsi5 KEC#<code> / <c>#<n>       |
 | ticket event      | TICKET#<number>   | EVENT#<at>#<nn>       |                                 |
 | catalogue         | CATALOGUE         | SERVICE#… / REFERRAL# |                                 |
+| chat (hand-over)  | CHAT#<citizen>    | CHAT                  | gsi1 CHAT#<state> / <until>#<id>|
+| conversation      | CONV#<id>         | CONV (-> citizen)     |                                 |
+| chat message      | CONV#<id>         | MSG#<at>#<n>          |                                 |
 | staff member      | STAFF#<sub>       | STAFF                 | gsi1 STAFF / <email>            |
 | sign-in throttle  | THROTTLE#<sha256> | <window>              |                                 |
 | audit event       | AUDIT#<target>    | <at>#<id>             | gsi2 AUDITDAY#<day>,            |
@@ -25,11 +28,13 @@
 <c>: created_at (UTC ISO; for closed statuses on gsi1, closed_at), <n>: ticket number, months
 in WIB.
 
-Access patterns: a citizen's session and "already processed?" in one BatchGetItem; due outbox
-entries and evidence copies from gsi1; tickets by status (gsi1), by month and WIB day (gsi2), by
-citizen (gsi3), by assignee (gsi4) and by kecamatan (gsi5), newest first; one ticket with its
-summary and whole history in one Query on its pk. Indexes hold ticket *summaries* only: no NIK,
-no description, no phone number beyond the citizen key Cek Status needs. No request path scans.
+Access patterns: a citizen's session, hand-over chat and "already processed?" in one
+BatchGetItem; due outbox entries and evidence copies from gsi1; tickets by status (gsi1), by
+month and WIB day (gsi2), by citizen (gsi3), by assignee (gsi4) and by kecamatan (gsi5), newest
+first; one ticket with its summary and whole history in one Query on its pk; live hand-overs
+(waiting for staff, held by staff) from gsi1, only those not yet lapsed; a conversation's
+messages in one Query on its pk. Indexes hold ticket *summaries* only: no NIK, no description,
+no phone number beyond the citizen key Cek Status needs. No request path scans.
 """
 
 from __future__ import annotations
@@ -73,3 +78,16 @@ def assignee_partition(staff_id: str) -> str:
 
 def kecamatan_partition(code: str) -> str:
     return f"KEC#{code}"
+
+
+def chat_pk(citizen: str) -> str:
+    return f"CHAT#{citizen}"
+
+
+def chat_partition(state: str) -> str:
+    """gsi1: live hand-overs by state (waiting, held), sorted by when they lapse."""
+    return f"CHAT#{state}"
+
+
+def conversation_pk(conv: str) -> str:
+    return f"CONV#{conv}"

@@ -407,7 +407,7 @@ def test_no_grant_is_wider_than_the_exact_resources_of_the_stack(aws, deployed):
     exact = {arn for arns in resources(aws).values() for arn in arns if "*" not in arn}
     # Object keys are opaque hashes and log streams are named by Lambda: both unknown in advance.
     bucket = aws["MediaBucketArn"]
-    prefixes = {f"{bucket}/*", f"{bucket}/inbound/*", f"{bucket}/rekap/*"} | {
+    prefixes = {f"{bucket}/{p}*" for p in ("", "inbound/", "rekap/", "evidence/")} | {
         log_streams(aws[output]) for output in FUNCTIONS.values()
     }
     for function, policy in policies.items():
