@@ -12,6 +12,7 @@ from chalicelib.routes import admin as admin_routes
 from chalicelib.routes import auth as auth_routes
 from chalicelib.routes import catalogue as catalogue_routes
 from chalicelib.routes import conversations as conversation_routes
+from chalicelib.routes import dashboard as dashboard_routes
 from chalicelib.routes import rekap as rekap_routes
 from chalicelib.routes import tickets as ticket_routes
 from chalicelib.settings import get_settings
@@ -24,6 +25,7 @@ app.register_blueprint(ticket_routes.bp)
 app.register_blueprint(rekap_routes.bp)
 app.register_blueprint(catalogue_routes.bp)
 app.register_blueprint(conversation_routes.bp)
+app.register_blueprint(dashboard_routes.bp)
 app.api.binary_types.append("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 
 # Read at deploy time by `chalice deploy` to wire the SQS event source (stack output

@@ -274,3 +274,25 @@ def test_a_photo_sent_to_staff_is_kept_and_linked_not_answered_by_the_bot(api, s
     ]
     assert photo["text"] == "[foto] Ini kartu KKS ibu saya"
     assert "/evidence/" in photo["media_url"] and "Signature" in photo["media_url"]
+
+
+def test_the_dashboard_counts_what_is_new_urgent_and_waiting_per_role(api, stack):
+    number = filed(stack)
+    asks_for_staff(Citizen(stack, "6281255550000"))
+    admin = api.token(Role.ADMIN)
+    figures = body(api.get("/admin/dashboard", admin))
+    assert figures["today"] == 1 and figures["week"] == 1 and figures["open"] == 1
+    assert figures["waiting_conversations"] == 1
+    assert len(figures["per_day"]) == 30 and figures["per_day"][-1]["count"] == 1
+    assert sum(d["count"] for d in figures["per_day"]) == sum(
+        s["count"] for s in figures["per_service"]
+    )
+    [kecamatan] = figures["per_kecamatan"]
+    assert kecamatan["count"] == 1 and kecamatan["label"]
+    assert figures["per_status"] == [{"key": "diterima", "label": "Diterima", "count": 1}]
+
+    code = stack.services.store.tickets.get(number).kecamatan.code
+    elsewhere = body(api.get("/admin/dashboard", api.token(Role.ASESOR, kecamatan=("14.04.01",))))
+    assert elsewhere["today"] == 0 and elsewhere["waiting_conversations"] is None
+    mine = body(api.get("/admin/dashboard", api.token(Role.ASESOR, kecamatan=(code,))))
+    assert mine["today"] == 1
