@@ -208,6 +208,10 @@ class WindowClosed(Exception):
     """More than 24 hours since the citizen last wrote: WhatsApp refuses free text."""
 
 
+class InboxFilters(BaseModel):
+    waiting: bool = False  # only chats no one has answered yet
+
+
 class ConversationRow(BaseModel):
     citizen: str  # the conversation's opaque id (no phone number in URLs)
     name: str | None

@@ -9,7 +9,6 @@ from contextlib import contextmanager
 from typing import Any
 
 from chalice import Blueprint
-from pydantic import BaseModel
 
 from chalicelib.routes.api import ApiError, Call, query_as, staff_route
 from chalicelib.staff.roles import Permission
@@ -18,10 +17,6 @@ bp = Blueprint(__name__)
 
 CONVERSATION = "/admin/conversations/{citizen}"
 MODELS = "chalicelib.handover"
-
-
-class InboxFilters(BaseModel):
-    waiting: bool = False  # only chats no one has answered yet
 
 
 @staff_route(
@@ -34,6 +29,8 @@ class InboxFilters(BaseModel):
     errors=(400,),
 )
 def inbox(call: Call) -> Any:
+    from chalicelib.handover import InboxFilters
+
     filters = query_as(call, InboxFilters)
     return _service().inbox(call.staff, filters.waiting)
 
