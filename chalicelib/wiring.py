@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
@@ -83,7 +83,11 @@ def build_services(
     from chalicelib.media import EvidenceCopier
     from chalicelib.store.email import send_email
 
-    store = DynamoStore(dynamodb, settings.table_name)
+    store = DynamoStore(
+        dynamodb,
+        settings.table_name,
+        conversation_retention=timedelta(days=settings.retain_conversation_days),
+    )
     graph = graph or GraphClient(
         settings.whatsapp_api_url,
         settings.whatsapp_phone_number_id,

@@ -20,17 +20,23 @@ from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
 from botocore.exceptions import ClientError
 
 from chalicelib.clock import iso, wib_day
+from chalicelib.store import keys
 from chalicelib.store.tickets import TicketStore
 from chalicelib.tickets.model import Event, Ticket
 
 _serialize = TypeSerializer().serialize
 _deserialize = TypeDeserializer().deserialize
 
-PROCESSED_RETENTION = timedelta(days=30)  # Meta retries for up to 7 days; keep well beyond
+# Meta retries a notification for up to 7 days; the marker outlives that by a day, no more
+# (it names the citizen).
+PROCESSED_RETENTION = timedelta(days=8)
 SESSION_RETENTION = timedelta(hours=24)  # an idle flow keeps its answers for a day
 DELIVERY_RETENTION = timedelta(days=365)  # delivery records of messages we sent
 ORPHAN_STATUS_RETENTION = timedelta(days=8)  # statuses of messages we have no record of
 POISON_RETENTION = timedelta(days=30)  # unprocessable items kept for the operator
+# Replies, notices and alerts in the outbox hold what was said: they expire with the conversation
+# text (LIGAT_RETAIN_CONVERSATION_DAYS; chalicelib/retention.py).
+CONVERSATION_RETENTION = timedelta(days=365)
 
 
 class DuplicateMessage(Exception):
@@ -123,10 +129,17 @@ def _epoch(moment: datetime) -> int:
 
 
 class DynamoStore:
-    def __init__(self, client: Any, table: str, lease: timedelta = timedelta(seconds=120)):
+    def __init__(
+        self,
+        client: Any,
+        table: str,
+        lease: timedelta = timedelta(seconds=120),
+        conversation_retention: timedelta = CONVERSATION_RETENTION,
+    ):
         self._db = client
         self._table = table
         self.lease = lease
+        self.conversation_retention = conversation_retention
         self.tickets = TicketStore(client, table)
 
     @property
@@ -137,9 +150,9 @@ class DynamoStore:
 
     def load_conversation(self, citizen: str, wamid: str) -> tuple[StoredSession, bool]:
         """The citizen's session and whether this message was already processed (one call)."""
-        keys = [_key(f"SESSION#{citizen}", "SESSION"), _key(f"MSG#{wamid}", "MSG")]
+        wanted = [_key(f"SESSION#{citizen}", "SESSION"), _key(f"MSG#{wamid}", "MSG")]
         response = self._db.batch_get_item(
-            RequestItems={self._table: {"Keys": keys, "ConsistentRead": True}}
+            RequestItems={self._table: {"Keys": wanted, "ConsistentRead": True}}
         )
         found = {_deserialize(i["pk"]): i for i in response["Responses"].get(self._table, [])}
         unprocessed = response.get("UnprocessedKeys", {}).get(self._table)
@@ -181,7 +194,12 @@ class DynamoStore:
         lease_end = iso(now + self.lease)
         for entry in commit.outbox:
             writes.append(
-                {"Put": {"TableName": self._table, "Item": _outbox_item(entry, now, lease_end)}}
+                {
+                    "Put": {
+                        "TableName": self._table,
+                        "Item": self._outbox_item(entry, now, lease_end),
+                    }
+                }
             )
         for service_id in commit.info_counts:
             writes.append(self._count_update(wib_day(now), f"INFO#{service_id}"))
@@ -503,7 +521,7 @@ class DynamoStore:
         return [
             {
                 "TableName": self._table,
-                "Item": _outbox_item(entry, now, lease_end),
+                "Item": self._outbox_item(entry, now, lease_end),
                 "ConditionExpression": "attribute_not_exists(pk)",  # one message per change
             }
             for entry in entries
@@ -520,6 +538,9 @@ class DynamoStore:
                 return False
             raise
         return True
+
+    def _outbox_item(self, entry: OutboxEntry, now: datetime, lease_end: str) -> dict[str, Any]:
+        return _outbox_item(entry, now, lease_end, now + self.conversation_retention)
 
     def last_inbound(self, citizen: str) -> datetime | None:
         """When the citizen's last message was processed (opens the 24-hour window)."""
@@ -642,7 +663,12 @@ def _session_from(item: dict[str, Any] | None) -> StoredSession:
     return StoredSession(json.loads(plain["state"]), int(plain["version"]))
 
 
-def _outbox_item(entry: OutboxEntry, now: datetime, lease_end: str) -> dict[str, Any]:
+def _outbox_item(
+    entry: OutboxEntry, now: datetime, lease_end: str, expires: datetime
+) -> dict[str, Any]:
+    # A WhatsApp recipient's entries are listed by recipient (gsi3), so a citizen's erasure finds
+    # them; e-mails go to staff, and a rekap with its attachment is not worth a second copy.
+    to_citizen = "@" not in entry.recipient
     return _item(
         pk=f"OUTBOX#{entry.entry_id}",
         sk="OUTBOX",
@@ -654,6 +680,9 @@ def _outbox_item(entry: OutboxEntry, now: datetime, lease_end: str) -> dict[str,
         gsi1sk=lease_end,
         created_at=iso(now),
         attempt_at=iso(now),  # the processor sends right after the commit
+        gsi3pk=keys.recipient_partition(entry.recipient) if to_citizen else None,
+        gsi3sk=iso(now) if to_citizen else None,
+        expires_at=_epoch(expires),
     )
 
 
