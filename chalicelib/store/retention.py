@@ -8,6 +8,7 @@ import json
 from typing import Any
 
 from boto3.dynamodb.types import TypeDeserializer
+from botocore.exceptions import ClientError
 
 from chalicelib.store import keys
 
@@ -32,13 +33,18 @@ class RetentionStore:
         return str(item["done_through"]["S"]) if item else None
 
     def advance(self, level: str, status: str, sort_key: str) -> None:
-        self._db.update_item(
-            TableName=self._table,
-            Key=keys.key(keys.retention_partition(level), status),
-            UpdateExpression="SET done_through = :k",
-            ConditionExpression="attribute_not_exists(done_through) OR done_through <= :k",
-            ExpressionAttributeValues={":k": {"S": sort_key}},
-        )
+        """Move the cursor forward only (two runs at once never move it back)."""
+        try:
+            self._db.update_item(
+                TableName=self._table,
+                Key=keys.key(keys.retention_partition(level), status),
+                UpdateExpression="SET done_through = :k",
+                ConditionExpression="attribute_not_exists(done_through) OR done_through <= :k",
+                ExpressionAttributeValues={":k": {"S": sort_key}},
+            )
+        except ClientError as error:
+            if error.response["Error"]["Code"] != "ConditionalCheckFailedException":
+                raise
 
     # -- one citizen's traces --------------------------------------------------------------
 
