@@ -126,49 +126,65 @@ class Retention:
     # -- one ticket ------------------------------------------------------------------------
 
     def _apply(
-        self, number: str, level: Level, actor: str, reason: str, cutoff: datetime | None
+        self,
+        number: str,
+        level: Level,
+        actor: str,
+        reason: str,
+        cutoff: datetime | None,
+        attempts: int = 1,
     ) -> int | None:
         """Apply `level` to one ticket: the evidence versions removed, or None when there was
         nothing to do. Evidence goes first, then the history, then the ticket with its mark
-        and audit event, so whatever a crash interrupts, the rerun finishes."""
-        found = self.tickets.history(number)
-        if found is None:
-            return None
-        ticket, events = found
-        if applied(ticket, level):
-            return None
-        if cutoff is not None and not (
-            ticket.status in CLOSED and ticket.closed_at and ticket.closed_at < cutoff
-        ):
-            return None  # reopened since the index was read
+        and audit event, so whatever a crash interrupts, the rerun finishes. A staff edit at
+        the same moment (VersionConflict) is read again and redone, up to `attempts` times."""
         versions = 0
-        if level is Level.PERSONAL:
-            media = evidence_keys(ticket, (event for _sk, event in events))
-            versions = erase_evidence(self.s3, self.bucket, media)
-            for key in media:
-                self.records.delete_media_job(key)
-        now = self.clock()
-        redacted = [(sk, redact_event(event, level)) for sk, event in events]
-        changed_events = [
-            (sk, new) for (sk, new), (_sk, old) in zip(redacted, events, strict=True) if new != old
-        ]
-        record = audit.AuditEvent(
-            actor,
-            ACTIONS[level],
-            f"ticket:{number}",
-            {"reason": reason, "media_versions": versions},
-            at=now,
-        )
-        self.tickets.rewrite(
-            redact(ticket, level, now),
-            ticket.version,
-            changed_events,
-            [{"Put": audit.put_request(self.table, record)}],
-        )
-        log.info(
-            "ticket_retention", extra={"ticket": number, "level": level.value, "reason": reason}
-        )
-        return versions
+        for attempt in range(1, attempts + 1):
+            found = self.tickets.history(number)
+            if found is None:
+                return None
+            ticket, events = found
+            if applied(ticket, level):
+                return None
+            if cutoff is not None and not (
+                ticket.status in CLOSED and ticket.closed_at and ticket.closed_at < cutoff
+            ):
+                return None  # reopened since the index was read
+            if level is Level.PERSONAL:
+                media = evidence_keys(ticket, (event for _sk, event in events))
+                versions += erase_evidence(self.s3, self.bucket, media)
+                for key in media:
+                    self.records.delete_media_job(key)
+            now = self.clock()
+            changed_events = [
+                (sk, redacted)
+                for sk, event in events
+                if (redacted := redact_event(event, level)) != event
+            ]
+            record = audit.AuditEvent(
+                actor,
+                ACTIONS[level],
+                f"ticket:{number}",
+                {"reason": reason, "media_versions": versions},
+                at=now,
+            )
+            try:
+                self.tickets.rewrite(
+                    redact(ticket, level, now),
+                    ticket.version,
+                    changed_events,
+                    [{"Put": audit.put_request(self.table, record)}],
+                )
+            except VersionConflict:
+                if attempt == attempts:
+                    raise
+                continue
+            log.info(
+                "ticket_retention",
+                extra={"ticket": number, "level": level.value, "reason": reason},
+            )
+            return versions
+        return None
 
     # -- a citizen's erasure ---------------------------------------------------------------
 
@@ -183,7 +199,7 @@ class Retention:
     def erase(self, citizen: str, actor: str) -> Erasure:
         """Everything of one citizen, on their request; audited without the data itself."""
         numbers = self.tickets.numbers_of_citizen(citizen)
-        done = [self._apply(n, Level.PERSONAL, actor, "erasure", None) for n in numbers]
+        done = [self._apply(n, Level.PERSONAL, actor, "erasure", None, 3) for n in numbers]
         versions = sum(d for d in done if d is not None)
         session = self.records.take_session(citizen)
         if session is not None:

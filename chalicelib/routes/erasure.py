@@ -19,16 +19,23 @@ bp = Blueprint(__name__)
     "Hapus data pribadi seorang warga atas permintaannya",
     body="chalicelib.retention:ErasureRequest",
     response="chalicelib.retention:Erasure",
-    errors=(404,),
+    errors=(404, 409),
 )
 def erase_citizen(call: Call) -> object:
     from chalicelib.retention import TicketGone, retention
+    from chalicelib.tickets.transitions import VersionConflict
 
     service = retention()
     try:
-        citizen = service.citizen_of(call.body)
+        return service.erase(service.citizen_of(call.body), call.staff.sub)
     except TicketGone:
         raise ApiError(
             404, "not_found", "Tiket tidak ditemukan, atau data pribadinya sudah dihapus."
         ) from None
-    return service.erase(citizen, call.staff.sub)
+    except VersionConflict:
+        # What was erased stays erased; a second request finishes the rest.
+        raise ApiError(
+            409,
+            "version_conflict",
+            "Tiket warga ini sedang diubah petugas lain; ulangi sebentar lagi.",
+        ) from None

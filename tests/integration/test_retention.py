@@ -383,3 +383,22 @@ def _count_queries(stack) -> dict[str, int]:
 
     stack.services.store.client.meta.events.register("after-call.dynamodb.Query", after)
     return counts
+
+
+def test_erasure_redoes_a_ticket_staff_changed_at_that_moment(stack, job):
+    from chalicelib.tickets.transitions import VersionConflict
+
+    number = put_ticket(stack, "LGT-2601-0040", None)  # open: erased all the same
+    original, calls = job.tickets.rewrite, []
+
+    def busy_once(ticket: Ticket, *args: Any, **kwargs: Any) -> None:
+        calls.append(ticket.number)
+        if len(calls) == 1:
+            raise VersionConflict(ticket.number)
+        original(ticket, *args, **kwargs)
+
+    job.tickets.rewrite = busy_once  # type: ignore[method-assign]
+    result = job.erase(wa.CITIZEN, "staff-admin")
+    assert result.tickets == [number] and result.erased.tickets == 1 and calls == [number] * 2
+    assert result.erased.media_versions == 5
+    assert stack.services.store.tickets.get(number).anonymised_at == NOW
