@@ -31,11 +31,11 @@ _deserialize = TypeDeserializer().deserialize
 # (it names the citizen).
 PROCESSED_RETENTION = timedelta(days=8)
 SESSION_RETENTION = timedelta(hours=24)  # an idle flow keeps its answers for a day
-DELIVERY_RETENTION = timedelta(days=365)  # delivery records of messages we sent
 ORPHAN_STATUS_RETENTION = timedelta(days=8)  # statuses of messages we have no record of
 POISON_RETENTION = timedelta(days=30)  # unprocessable items kept for the operator
-# Replies, notices and alerts in the outbox hold what was said: they expire with the conversation
-# text (LIGAT_RETAIN_CONVERSATION_DAYS; chalicelib/retention.py).
+# Replies, notices and alerts in the outbox hold what was said, and the delivery records of what
+# was sent name the recipient: both expire with the conversation text
+# (LIGAT_RETAIN_CONVERSATION_DAYS; chalicelib/retention.py), so an erasure finds them all.
 CONVERSATION_RETENTION = timedelta(days=365)
 
 
@@ -393,7 +393,7 @@ class DynamoStore:
                     ":e": _serialize(entry_id),
                     ":r": _serialize(recipient),
                     ":at": _serialize(iso(at)),
-                    ":ttl": _serialize(_epoch(at + DELIVERY_RETENTION)),
+                    ":ttl": _serialize(_epoch(at + self.conversation_retention)),
                     ":sent": _serialize("sent"),
                     ":one": _serialize(1),
                 },

@@ -44,8 +44,8 @@ daily retention job and an admin's erasure of one citizen; S3 keys never name th
 | processed message | the citizen's id (no text)                | TTL 8 days                       |
 | poison item       | the citizen's id, the raw item            | TTL 30 days (operator's copy)    |
 | outbox entry      | recipient, what was said                  | TTL conversation days; erasure   |
-| delivery record   | recipient (no text)                       | TTL 1 year (8 days orphaned);    |
-|                   |                                           | erasure, through the outbox      |
+| delivery record   | recipient (no text)                       | TTL as its outbox entry (8 days  |
+|                   |                                           | orphaned); erasure, via outbox   |
 | evidence copy job | S3 key, media id                          | anonymisation; erasure           |
 | ticket (full)     | citizen id, name, NIK, subject, address,  | words: conversation days after   |
 |                   | location, description, permit, notes,     | closing; the rest: anonymised    |
