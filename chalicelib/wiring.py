@@ -65,7 +65,7 @@ class Services:
         """Live hand-overs and their messages (kept for the conversation retention period)."""
         from chalicelib.store.chats import ChatStore
 
-        retention = timedelta(days=self.settings.conversation_retention_days)
+        retention = timedelta(days=self.settings.retain_conversation_days)
         idle = timedelta(minutes=self.settings.handover_idle_minutes)
         return ChatStore(self.store.client, self.settings.table_name, retention, idle)
 
@@ -94,7 +94,11 @@ def build_services(
     from chalicelib.media import EvidenceCopier
     from chalicelib.store.email import send_email
 
-    store = DynamoStore(dynamodb, settings.table_name)
+    store = DynamoStore(
+        dynamodb,
+        settings.table_name,
+        conversation_retention=timedelta(days=settings.retain_conversation_days),
+    )
     graph = graph or GraphClient(
         settings.whatsapp_api_url,
         settings.whatsapp_phone_number_id,

@@ -20,6 +20,7 @@ from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
 from botocore.exceptions import ClientError
 
 from chalicelib.clock import iso, wib_day
+from chalicelib.store import keys
 from chalicelib.store.chats import Chat, chat_from, chat_key
 from chalicelib.store.tickets import TicketStore
 from chalicelib.tickets.model import Event, Ticket
@@ -27,11 +28,16 @@ from chalicelib.tickets.model import Event, Ticket
 _serialize = TypeSerializer().serialize
 _deserialize = TypeDeserializer().deserialize
 
-PROCESSED_RETENTION = timedelta(days=30)  # Meta retries for up to 7 days; keep well beyond
+# Meta retries a notification for up to 7 days; the marker outlives that by a day, no more
+# (it names the citizen).
+PROCESSED_RETENTION = timedelta(days=8)
 SESSION_RETENTION = timedelta(hours=24)  # an idle flow keeps its answers for a day
-DELIVERY_RETENTION = timedelta(days=365)  # delivery records of messages we sent
 ORPHAN_STATUS_RETENTION = timedelta(days=8)  # statuses of messages we have no record of
 POISON_RETENTION = timedelta(days=30)  # unprocessable items kept for the operator
+# Replies, notices and alerts in the outbox hold what was said, and the delivery records of what
+# was sent name the recipient: both expire with the conversation text
+# (LIGAT_RETAIN_CONVERSATION_DAYS; chalicelib/retention.py), so an erasure finds them all.
+CONVERSATION_RETENTION = timedelta(days=365)
 
 
 class DuplicateMessage(Exception):
@@ -135,10 +141,17 @@ def _epoch(moment: datetime) -> int:
 
 
 class DynamoStore:
-    def __init__(self, client: Any, table: str, lease: timedelta = timedelta(seconds=120)):
+    def __init__(
+        self,
+        client: Any,
+        table: str,
+        lease: timedelta = timedelta(seconds=120),
+        conversation_retention: timedelta = CONVERSATION_RETENTION,
+    ):
         self._db = client
         self._table = table
         self.lease = lease
+        self.conversation_retention = conversation_retention
         self.tickets = TicketStore(client, table)
 
     @property
@@ -150,13 +163,13 @@ class DynamoStore:
     def load_conversation(self, citizen: str, wamid: str) -> tuple[StoredSession, bool]:
         """The citizen's session (with their hand-over chat) and whether this message was
         already processed: one call."""
-        keys = [
+        wanted = [
             _key(f"SESSION#{citizen}", "SESSION"),
             _key(f"MSG#{wamid}", "MSG"),
             chat_key(citizen),
         ]
         response = self._db.batch_get_item(
-            RequestItems={self._table: {"Keys": keys, "ConsistentRead": True}}
+            RequestItems={self._table: {"Keys": wanted, "ConsistentRead": True}}
         )
         found = {_deserialize(i["pk"]): i for i in response["Responses"].get(self._table, [])}
         unprocessed = response.get("UnprocessedKeys", {}).get(self._table)
@@ -204,7 +217,12 @@ class DynamoStore:
         lease_end = iso(now + self.lease)
         for entry in commit.outbox:
             writes.append(
-                {"Put": {"TableName": self._table, "Item": _outbox_item(entry, now, lease_end)}}
+                {
+                    "Put": {
+                        "TableName": self._table,
+                        "Item": self._outbox_item(entry, now, lease_end),
+                    }
+                }
             )
         for service_id in commit.info_counts:
             writes.append(self._count_update(wib_day(now), f"INFO#{service_id}"))
@@ -399,7 +417,7 @@ class DynamoStore:
                     ":e": _serialize(entry_id),
                     ":r": _serialize(recipient),
                     ":at": _serialize(iso(at)),
-                    ":ttl": _serialize(_epoch(at + DELIVERY_RETENTION)),
+                    ":ttl": _serialize(_epoch(at + self.conversation_retention)),
                     ":sent": _serialize("sent"),
                     ":one": _serialize(1),
                 },
@@ -527,7 +545,7 @@ class DynamoStore:
         return [
             {
                 "TableName": self._table,
-                "Item": _outbox_item(entry, now, lease_end),
+                "Item": self._outbox_item(entry, now, lease_end),
                 "ConditionExpression": "attribute_not_exists(pk)",  # one message per change
             }
             for entry in entries
@@ -544,6 +562,9 @@ class DynamoStore:
                 return False
             raise
         return True
+
+    def _outbox_item(self, entry: OutboxEntry, now: datetime, lease_end: str) -> dict[str, Any]:
+        return _outbox_item(entry, now, lease_end, now + self.conversation_retention)
 
     def last_inbound(self, citizen: str) -> datetime | None:
         """When the citizen's last message was processed (opens the 24-hour window)."""
@@ -698,7 +719,12 @@ def _session_from(item: dict[str, Any] | None) -> StoredSession:
     return StoredSession(json.loads(plain["state"]), int(plain["version"]))
 
 
-def _outbox_item(entry: OutboxEntry, now: datetime, lease_end: str) -> dict[str, Any]:
+def _outbox_item(
+    entry: OutboxEntry, now: datetime, lease_end: str, expires: datetime
+) -> dict[str, Any]:
+    # A WhatsApp recipient's entries are listed by recipient (gsi3), so a citizen's erasure finds
+    # them; e-mails go to staff, and a rekap with its attachment is not worth a second copy.
+    to_citizen = "@" not in entry.recipient
     return _item(
         pk=f"OUTBOX#{entry.entry_id}",
         sk="OUTBOX",
@@ -710,6 +736,9 @@ def _outbox_item(entry: OutboxEntry, now: datetime, lease_end: str) -> dict[str,
         gsi1sk=lease_end,
         created_at=iso(now),
         attempt_at=iso(now),  # the processor sends right after the commit
+        gsi3pk=keys.recipient_partition(entry.recipient) if to_citizen else None,
+        gsi3sk=iso(now) if to_citizen else None,
+        expires_at=_epoch(expires),
     )
 
 

@@ -5,6 +5,7 @@
 | session           | SESSION#<citizen> | SESSION               |                                 |
 | processed message | MSG#<wamid>       | MSG                   |                                 |
 | outbox entry      | OUTBOX#<entry id> | OUTBOX                | gsi1 OUTBOX#pending / <due>     |
+|                   |                   |                       | gsi3 TO#<recipient> / <created> |
 | delivery record   | OUTMSG#<wamid>    | OUTMSG                |                                 |
 | evidence copy job | MEDIA#<s3 key>    | MEDIA                 | gsi1 MEDIA#pending / <due>      |
 | daily counter     | COUNT#<WIB day>   | INFO#<svc>, CAMPAIGN# |                                 |
@@ -24,6 +25,7 @@
 | sign-in throttle  | THROTTLE#<sha256> | <window>              |                                 |
 | audit event       | AUDIT#<target>    | <at>#<id>             | gsi2 AUDITDAY#<day>,            |
 |                   |                   |                       | gsi3 ACTOR#<sub>                |
+| retention cursor  | RETENTION#<level> | <closed status>       |                                 |
 
 <c>: created_at (UTC ISO; for closed statuses on gsi1, closed_at), <n>: ticket number, months
 in WIB.
@@ -35,6 +37,40 @@ first; one ticket with its summary and whole history in one Query on its pk; liv
 (waiting for staff, held by staff) from gsi1, only those not yet lapsed; a conversation's
 messages in one Query on its pk. Indexes hold ticket *summaries* only: no NIK, no description,
 no phone number beyond the citizen key Cek Status needs. No request path scans.
+A citizen's outbox entries to WhatsApp by recipient (gsi3 TO#…), for an erasure; closed tickets
+due for retention from gsi1 (`closed_at < cutoff`), resuming after the retention cursor.
+
+Personal data (UU 27/2022), item by item, and what removes it (chalicelib/retention.py: the
+daily retention job and an admin's erasure of one citizen; S3 keys never name the person):
+
+| item              | carries                                   | removed by                       |
+|-------------------|-------------------------------------------|----------------------------------|
+| session           | the draft: answers, name, NIK, media keys | TTL 24 h; erasure                |
+| processed message | the citizen's id (no text)                | TTL 8 days                       |
+| poison item       | the citizen's id, the raw item            | TTL 30 days (operator's copy)    |
+| outbox entry      | recipient, what was said                  | TTL conversation days; erasure   |
+| delivery record   | recipient (no text)                       | TTL as its outbox entry (8 days  |
+|                   |                                           | orphaned); erasure, via outbox   |
+| evidence copy job | S3 key, media id                          | anonymisation; erasure           |
+| ticket (full)     | citizen id, name, NIK, subject, address,  | words: conversation days after   |
+|                   | location, description, permit, notes,     | closing; the rest: anonymised    |
+|                   | assessment findings, media keys, comment  | ticket days after closing;       |
+|                   |                                           | erasure                          |
+| ticket summary    | reporter name, citizen key (gsi3)         | as the ticket                    |
+| ticket event      | notes, appended text, media keys          | as the ticket                    |
+| S3 evidence/…     | photos, documents, voice notes (versions) | every version, with the ticket   |
+| S3 inbound/…      | raw webhook items too big for the queue   | lifecycle: 15 days               |
+| counters          | counts per day                            | kept (statistics)                |
+| S3 rekap/…        | one row per new ticket: reporter name,    | lifecycle: 5 years (the rekap of |
+|                   | masked phone and NIK, short description   | any day is rebuilt from indexes) |
+| audit event       | staff ids, ticket numbers, never the data | kept                             |
+| chat (hand-over)  | citizen id, profile name, pending texts   | erasure                          |
+| chat message      | what the citizen and staff wrote, media   | TTL conversation days; erasure   |
+|                   | keys (S3 evidence/…)                      |                                  |
+
+Anonymised tickets keep what the statistics need (type, service, kecamatan/desa, priority,
+status, dates, deadlines, assessment recommendation, satisfaction score) and leave the citizen
+index (gsi3), so neither Cek Status nor an erasure finds them again.
 """
 
 from __future__ import annotations
@@ -70,6 +106,14 @@ def month_partition(month: str) -> str:
 
 def citizen_partition(citizen: str) -> str:
     return f"CITIZEN#{citizen}"
+
+
+def recipient_partition(recipient: str) -> str:
+    return f"TO#{recipient}"
+
+
+def retention_partition(level: str) -> str:
+    return f"RETENTION#{level}"
 
 
 def assignee_partition(staff_id: str) -> str:

@@ -175,7 +175,7 @@ class TicketService:
         )
         extra = [{"Put": audit.put_request(self.table, record)}]
         outbox: list[OutboxEntry] = []
-        if tell:
+        if tell and changed.citizen:  # an anonymised ticket has nobody left to tell
             outbox, later = self._notices(changed, event, now)
             extra += [{"Put": put} for put in self.store.outbox_puts(outbox, now)] + later
         self.tickets.save(changed, ticket.version, [event], extra)

@@ -296,3 +296,25 @@ def test_the_dashboard_counts_what_is_new_urgent_and_waiting_per_role(api, stack
     assert elsewhere["today"] == 0 and elsewhere["waiting_conversations"] is None
     mine = body(api.get("/admin/dashboard", api.token(Role.ASESOR, kecamatan=(code,))))
     assert mine["today"] == 1
+
+
+def test_an_erasure_removes_the_citizens_chats_with_staff_and_their_photos(api, stack):
+    citizen = Citizen(stack)
+    citizen.say("Bansos lansia untuk ibu saya belum cair, kenapa ya?")
+    asks_for_staff(citizen)
+    stack.graph.state.media["1234567890"] = (b"\xff\xd8\xff\xe0 foto", "image/jpeg")
+    citizen.send(wa.image(caption="Ini kartu KKS ibu saya"))
+    admin = api.token(Role.ADMIN)
+    [chat] = body(api.get("/admin/conversations", admin))["conversations"]
+
+    erased = api.post("/admin/erasures", {"whatsapp": wa.CITIZEN}, admin)
+    assert erased.status_code == 200, erased.body
+    assert body(erased)["erased"]["chat_messages"] >= 4
+    assert api.get(f"/admin/conversations/{chat['citizen']}", admin).status_code == 404
+    table = stack.outputs["TableName"]
+    left = boto3.client("dynamodb").scan(TableName=table)["Items"]  # test only: look everywhere
+    assert not [i for i in left if i["pk"]["S"].startswith(("CHAT#", "CONV#"))]
+    versions = boto3.client("s3").list_object_versions(
+        Bucket=stack.settings.media_bucket, Prefix="evidence/"
+    )
+    assert not versions.get("Versions") and not versions.get("DeleteMarkers")
