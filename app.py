@@ -11,6 +11,9 @@ from chalice import Chalice, Cron, Rate, Response
 from chalicelib.routes import admin as admin_routes
 from chalicelib.routes import auth as auth_routes
 from chalicelib.routes import catalogue as catalogue_routes
+from chalicelib.routes import conversations as conversation_routes
+from chalicelib.routes import dashboard as dashboard_routes
+from chalicelib.routes import erasure as erasure_routes
 from chalicelib.routes import rekap as rekap_routes
 from chalicelib.routes import tickets as ticket_routes
 from chalicelib.settings import get_settings
@@ -22,6 +25,9 @@ app.register_blueprint(admin_routes.bp)
 app.register_blueprint(ticket_routes.bp)
 app.register_blueprint(rekap_routes.bp)
 app.register_blueprint(catalogue_routes.bp)
+app.register_blueprint(conversation_routes.bp)
+app.register_blueprint(dashboard_routes.bp)
+app.register_blueprint(erasure_routes.bp)
 app.api.binary_types.append("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 
 # Read at deploy time by `chalice deploy` to wire the SQS event source (stack output
@@ -93,3 +99,12 @@ def daily_checks(event) -> None:  # type: ignore[no-untyped-def]
     send_missing_days()
     send_last_month()
     morning_check()
+
+
+@app.schedule(Cron(0, 19, "*", "*", "?", "*"))  # 02:00 WIB, when nobody is working
+def apply_retention(event) -> None:  # type: ignore[no-untyped-def]
+    """Closed tickets past their retention periods lose the conversation text, then the
+    personal data and evidence; the statistics stay (chalicelib/retention.py)."""
+    from chalicelib.retention import retention
+
+    retention().run()

@@ -21,3 +21,8 @@ def wib_day(moment: datetime) -> str:
 
 def from_unix(seconds: str | int | float) -> datetime:
     return datetime.fromtimestamp(float(seconds), UTC)
+
+
+def parse_iso(value: str) -> datetime:
+    """The inverse of `iso` (also reads offsets other than Z)."""
+    return datetime.fromisoformat(value.replace("Z", "+00:00")).astimezone(UTC)

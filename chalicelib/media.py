@@ -125,3 +125,24 @@ class EvidenceCopier:
         for item in self._store.due_media(self._clock()):
             copied += self.copy(json.loads(item["job"]), int(item.get("attempts", 0)))
         return copied
+
+
+def erase_evidence(s3: Any, bucket: str, keys: list[str]) -> int:
+    """Delete every version (and delete marker) of each evidence object: the bucket is
+    versioned, so a plain delete would only hide the file. Returns the versions removed."""
+    removed = 0
+    for key in keys:
+        versions: list[dict[str, str]] = []
+        for page in s3.get_paginator("list_object_versions").paginate(Bucket=bucket, Prefix=key):
+            versions += [
+                {"Key": v["Key"], "VersionId": v["VersionId"]}
+                for v in page.get("Versions", []) + page.get("DeleteMarkers", [])
+                if v["Key"] == key
+            ]
+        for start in range(0, len(versions), 1000):  # S3's limit per request
+            batch = versions[start : start + 1000]
+            answer = s3.delete_objects(Bucket=bucket, Delete={"Objects": batch, "Quiet": True})
+            if answer.get("Errors"):
+                raise EvidenceError(f"{len(answer['Errors'])} versions of an object not deleted")
+            removed += len(batch)
+    return removed

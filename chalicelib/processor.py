@@ -22,11 +22,13 @@ from typing import Any
 from botocore.exceptions import ClientError
 from pydantic import ValidationError
 
+from chalicelib import handover
 from chalicelib.catalogue.office import load_office
 from chalicelib.clock import from_unix
 from chalicelib.conversation.model import (
     TICKET_NUMBER,
     AppendToTicket,
+    CommentOnRating,
     CountInformation,
     CreateTicket,
     FetchMedia,
@@ -169,11 +171,13 @@ def _process_message(body: dict[str, Any], services: Services) -> None:
         log.info("message_duplicate", extra={"wamid": incoming.wamid})
         return
     session = _session(stored.state)
+    handed_over = handover.live_state(stored.chat, now)
     turn = services.converse(
         session,
         incoming,
         now,
         lambda: [ticket_view(t) for t in store.tickets.of_citizen(incoming.citizen)],
+        handover=handed_over,
     )
     commit = TurnCommit(
         wamid=incoming.wamid,
@@ -186,7 +190,14 @@ def _process_message(body: dict[str, Any], services: Services) -> None:
         commit.campaign_counts.append(campaign)
     replies = [r.model_dump(exclude_none=True) for r in turn.replies]
     alerts = _apply_effects(turn, commit, replies, services)
-    commit.outbox = _outbox_entries(incoming, replies + alerts)
+    chat = handover.citizen_turn(stored.chat, incoming, turn, now, services.chats)
+    commit.outbox = _outbox_entries(incoming, replies + chat.messages + alerts)
+    commit.chat_writes = chat.writes
+    if chat.conv:  # a chat with staff: they read the bot's replies and what was released too
+        sent = commit.outbox[: len(replies) + len(chat.messages)]
+        commit.chat_writes += handover.log_replies(
+            chat.conv, sent, chat.senders, now, services.chats
+        )
     try:
         store.commit_turn(commit)
     except DuplicateMessage:
@@ -219,6 +230,19 @@ def _rate(effect: RateTicket, commit: TurnCommit, services: Services) -> None:
         return
     rated, event = record_satisfaction(ticket, effect.score, None, commit.processed_at)
     commit.ticket_writes += services.store.tickets.change_writes(rated, ticket.version, [event])
+
+
+def _comment(effect: CommentOnRating, commit: TurnCommit, services: Services) -> None:
+    """Keep the comment on the citizen's own rated ticket, once."""
+    from chalicelib.tickets.transitions import comment_on_rating
+
+    ticket = services.store.tickets.get(effect.number)
+    rating = ticket.satisfaction if ticket else None
+    if ticket is None or ticket.citizen != commit.citizen or rating is None or rating.comment:
+        log.info("rating_comment_ignored", extra={"ticket": effect.number})
+        return
+    commented, event = comment_on_rating(ticket, effect.comment, commit.processed_at)
+    commit.ticket_writes += services.store.tickets.change_writes(commented, ticket.version, [event])
 
 
 def _campaign(incoming: Incoming) -> tuple[str | None, Incoming]:
@@ -258,6 +282,8 @@ def _apply_effects(
             commit.appends.append((effect.number, added))
         elif isinstance(effect, RateTicket):
             _rate(effect, commit, services)
+        elif isinstance(effect, CommentOnRating):
+            _comment(effect, commit, services)
         elif isinstance(effect, CreateTicket):
             sequence = services.store.next_ticket_sequence(month_key(now))
             number = format_ticket_number(now, sequence)

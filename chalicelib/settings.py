@@ -16,7 +16,7 @@ import threading
 import time
 from collections.abc import Callable, Mapping
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, model_validator
 
 _ENV = {
     "stage": "LIGAT_STAGE",
@@ -32,6 +32,9 @@ _ENV = {
     "whatsapp_verify_token": "WHATSAPP_VERIFY_TOKEN",
     "whatsapp_media_origins": "WHATSAPP_MEDIA_ORIGINS",
     "console_url": "LIGAT_CONSOLE_URL",
+    "handover_idle_minutes": "LIGAT_HANDOVER_IDLE_MINUTES",
+    "retain_tickets_days": "LIGAT_RETAIN_TICKETS_DAYS",
+    "retain_conversation_days": "LIGAT_RETAIN_CONVERSATION_DAYS",
     "secrets_parameter": "LIGAT_SECRETS_PARAMETER",
     "user_pool_id": "LIGAT_USER_POOL_ID",
     "user_pool_client_id": "LIGAT_USER_POOL_CLIENT_ID",
@@ -73,12 +76,28 @@ class Settings(BaseModel):
     in_lambda: bool = False
     # Where staff open a ticket from the rekap (links: <console_url>/tiket/<number>).
     console_url: str = "http://127.0.0.1:8000/console"
+    # A chat held by staff goes back to the bot this long after its last message.
+    handover_idle_minutes: int = Field(default=60, gt=0)
     # Staff sign-in (Cognito). The region defaults to the pool id's prefix ("ap-southeast-3_...");
     # the JWKS URL defaults to the pool's AWS URL and is overridden only by `make run` (moto).
     user_pool_id: str = ""
     user_pool_client_id: str = ""
     user_pool_region: str = ""
     user_pool_jwks_url: str = ""
+    # Retention (UU 27/2022; chalicelib/retention.py): a closed ticket's personal data is
+    # anonymised this many days after closing (5 years), the conversation text (what the citizen
+    # wrote on the ticket; replies in the outbox from when they were sent) sooner. At least 30
+    # days: an outbox entry also keeps a retried schedule from sending twice.
+    retain_tickets_days: int = Field(default=1826, ge=30)
+    retain_conversation_days: int = Field(default=365, ge=30)
+
+    @model_validator(mode="after")
+    def _conversation_goes_first(self) -> Settings:
+        if self.retain_conversation_days > self.retain_tickets_days:
+            raise ValueError(
+                "LIGAT_RETAIN_CONVERSATION_DAYS must not exceed LIGAT_RETAIN_TICKETS_DAYS"
+            )
+        return self
 
     @property
     def media_origins(self) -> tuple[str, ...]:

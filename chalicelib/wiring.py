@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from chalicelib.conversation.knowledge import Knowledge
     from chalicelib.conversation.model import Incoming, Session, TicketView, Turn
     from chalicelib.media import EvidenceCopier
+    from chalicelib.store.chats import ChatStore
 
 CATALOGUE_TTL_SECONDS = 60.0  # staff edits reach the bot within a minute, at one read a minute
 
@@ -54,10 +55,19 @@ class Services:
     evidence: EvidenceCopier
     s3: Any  # evidence copies, and inbound items too big for a queue message
 
-    def knowledge(self, now: datetime) -> Knowledge:
+    def knowledge(self, now: datetime, handover: str | None = None) -> Knowledge:
         from chalicelib.conversation.knowledge import build_knowledge
 
-        return build_knowledge(now, self.catalogue.get())
+        return build_knowledge(now, self.catalogue.get(), handover=handover)
+
+    @property
+    def chats(self) -> ChatStore:
+        """Live hand-overs and their messages (kept for the conversation retention period)."""
+        from chalicelib.store.chats import ChatStore
+
+        retention = timedelta(days=self.settings.retain_conversation_days)
+        idle = timedelta(minutes=self.settings.handover_idle_minutes)
+        return ChatStore(self.store.client, self.settings.table_name, retention, idle)
 
     def converse(
         self,
@@ -65,10 +75,11 @@ class Services:
         incoming: Incoming,
         now: datetime,
         load_tickets: Callable[[], Iterable[TicketView]],
+        handover: str | None = None,
     ) -> Turn:
         from chalicelib.conversation.engine import run_turn
 
-        return run_turn(session, incoming, self.knowledge(now), load_tickets)
+        return run_turn(session, incoming, self.knowledge(now, handover), load_tickets)
 
 
 def build_services(
@@ -83,7 +94,11 @@ def build_services(
     from chalicelib.media import EvidenceCopier
     from chalicelib.store.email import send_email
 
-    store = DynamoStore(dynamodb, settings.table_name)
+    store = DynamoStore(
+        dynamodb,
+        settings.table_name,
+        conversation_retention=timedelta(days=settings.retain_conversation_days),
+    )
     graph = graph or GraphClient(
         settings.whatsapp_api_url,
         settings.whatsapp_phone_number_id,

@@ -21,6 +21,7 @@ FUNCTIONS = {
     "process_inbound": "ProcessInboundLogGroupArn",
     "sweep_pending": "SweepPendingLogGroupArn",
     "daily_checks": "DailyChecksLogGroupArn",
+    "apply_retention": "ApplyRetentionLogGroupArn",
 }
 
 # function -> resource (see `resources`) -> actions
@@ -42,12 +43,17 @@ GRANTS: dict[str, dict[str, tuple[str, ...]]] = {
             "dynamodb:PutItem",
             "dynamodb:UpdateItem",
             "dynamodb:Query",
+            "dynamodb:DeleteItem",  # a citizen's erasure: session, outbox, copy jobs
         ),
         "index:gsi1": ("dynamodb:Query",),
         "index:gsi2": ("dynamodb:Query",),
         "index:gsi3": ("dynamodb:Query",),
         "index:gsi4": ("dynamodb:Query",),
         "index:gsi5": ("dynamodb:Query",),
+        # Short-lived links to a ticket's evidence (GetObject); a citizen's erasure removes
+        # every version of their evidence (the bucket is versioned).
+        "media_bucket": ("s3:ListBucketVersions",),
+        "evidence_objects": ("s3:GetObject", "s3:DeleteObjectVersion"),
         # Staff accounts; signing in itself (InitiateAuth, ...) needs no IAM permission.
         "user_pool": (
             "cognito-idp:AdminCreateUser",
@@ -103,6 +109,22 @@ GRANTS: dict[str, dict[str, tuple[str, ...]]] = {
         "sender_identity": ("ses:SendEmail",),
         "secrets": ("ssm:GetParameter",),
     },
+    "apply_retention": {
+        # Closed tickets past their cutoff (gsi1), each ticket's items in one Query and
+        # rewritten redacted with its audit event (transactions of Puts), the job's cursors;
+        # the evidence's copy jobs deleted, and every version of the evidence itself.
+        "table": (
+            "dynamodb:GetItem",
+            "dynamodb:Query",
+            "dynamodb:PutItem",
+            "dynamodb:UpdateItem",
+            "dynamodb:DeleteItem",
+        ),
+        "index:gsi1": ("dynamodb:Query",),
+        "media_bucket": ("s3:ListBucketVersions",),
+        "evidence_objects": ("s3:DeleteObjectVersion",),
+        "secrets": ("ssm:GetParameter",),
+    },
 }
 
 
@@ -115,6 +137,8 @@ def resources(outputs: dict[str, str]) -> dict[str, list[str]]:
         "media_objects": [f"{outputs['MediaBucketArn']}/*"],
         "inbound_objects": [f"{outputs['MediaBucketArn']}/inbound/*"],
         "rekap_objects": [f"{outputs['MediaBucketArn']}/rekap/*"],
+        "media_bucket": [outputs["MediaBucketArn"]],
+        "evidence_objects": [f"{outputs['MediaBucketArn']}/evidence/*"],
         "sender_identity": [outputs["SenderIdentityArn"]],
         "secrets": [outputs["SecretsParameterArn"]],
     }

@@ -70,6 +70,15 @@ def _apply_moto_gaps(session: Any, outputs: dict[str, str]) -> None:
             Bucket=outputs["MediaBucketName"],
             PublicAccessBlockConfiguration=bucket["PublicAccessBlockConfiguration"],
         )
+    # moto's CloudFormation leaves the bucket unversioned; erasure must meet every version.
+    versioning = bucket["VersioningConfiguration"]
+    if (
+        s3.get_bucket_versioning(Bucket=outputs["MediaBucketName"]).get("Status")
+        != versioning["Status"]
+    ):
+        s3.put_bucket_versioning(
+            Bucket=outputs["MediaBucketName"], VersioningConfiguration=versioning
+        )
     session.client("ses").verify_email_identity(EmailAddress=outputs["SenderEmail"])
 
 

@@ -23,6 +23,7 @@ class Chat:
         self.tickets: list[TicketView] = []
         self.turns: list[Turn] = []
         self.pause = timedelta(seconds=20)  # between two messages
+        self.handover: str | None = None  # "waiting"/"held": staff have the chat
 
     def send(self, kind: str = "text", **fields: Any) -> Turn:
         incoming = Incoming(
@@ -33,7 +34,8 @@ class Chat:
             profile_name=self.name,
             **fields,
         )
-        turn = run_turn(self.session, incoming, build_knowledge(self.now), lambda: self.tickets)
+        kb = build_knowledge(self.now, handover=self.handover)
+        turn = run_turn(self.session, incoming, kb, lambda: self.tickets)
         self.session = turn.session
         self.turns.append(turn)
         self.now += self.pause

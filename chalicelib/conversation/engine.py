@@ -15,11 +15,19 @@ from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import Any
 
-from chalicelib.conversation import filing, information, offers
+from chalicelib.conversation import filing, handover, information, offers
 from chalicelib.conversation import messages as m
 from chalicelib.conversation.intent import Intent
 from chalicelib.conversation.knowledge import Knowledge
-from chalicelib.conversation.model import Incoming, RateTicket, Reply, Session, TicketView, Turn
+from chalicelib.conversation.model import (
+    CommentOnRating,
+    Incoming,
+    RateTicket,
+    Reply,
+    Session,
+    TicketView,
+    Turn,
+)
 from chalicelib.conversation.status import status
 from chalicelib.whatsapp.outbound import OutboundMessage
 
@@ -56,12 +64,22 @@ def respond(session: Session | None, incoming: Incoming, kb: Knowledge) -> Turn:
     flood = _count_message(state, kb)
     if flood is not None:
         return Turn(session=state, replies=flood)
+    _remember(state, incoming, kb.now)
     carried = offers.take(state)
     if offers.in_danger(state, incoming, kb):  # before anything else, wherever the citizen is
         reply = offers.safety_net(state, incoming, kb)
         state.updated_at = kb.now
         return Turn(session=state, replies=reply.messages)
+    if kb.handover in ("waiting", "held"):  # staff have the chat: the bot keeps quiet
+        reply = handover.while_handed_over(incoming, kb)
+        state.updated_at = kb.now
+        return Turn(session=state, replies=reply.messages, effects=reply.effects)
     notice: list[OutboundMessage] = []
+    if kb.handover == "lapsed":  # the chat with staff ended while the citizen was away
+        notice.append(m.text(kb.copy["handover"]["lapsed"]))
+    if state.step == RATING_COMMENT and _idle(state, kb.now):
+        state.step = None  # the comment was optional: it lapses without a word
+        state.data.pop("rating", None)
     if _idled_out(state, kb.now):
         if state.flow == "report":
             reply = filing.offer_resume(state, kb)
@@ -74,6 +92,16 @@ def respond(session: Session | None, incoming: Incoming, kb: Knowledge) -> Turn:
     if reply.needs:
         return Turn(session=state, needs=reply.needs)
     return Turn(session=state, replies=notice + reply.messages, effects=reply.effects)
+
+
+RECENT = 5  # the citizen's last few texts, shown to staff when they ask for a person
+
+
+def _remember(state: Session, incoming: Incoming, now: datetime) -> None:
+    if incoming.kind != "text" or not incoming.text:
+        return
+    recent = list(state.data.get("recent") or [])[-(RECENT - 1) :]
+    state.data["recent"] = [*recent, {"at": now.isoformat(), "text": incoming.text[:300]}]
 
 
 def _count_message(state: Session, kb: Knowledge) -> list[OutboundMessage] | None:
@@ -91,16 +119,25 @@ def _count_message(state: Session, kb: Knowledge) -> list[OutboundMessage] | Non
 
 def _idled_out(state: Session, now: datetime) -> bool:
     active = state.flow is not None or state.step is not None
-    return active and state.updated_at is not None and now - state.updated_at > SESSION_IDLE
+    return active and _idle(state, now)
+
+
+def _idle(state: Session, now: datetime) -> bool:
+    return state.updated_at is not None and now - state.updated_at > SESSION_IDLE
 
 
 def _dispatch(state: Session, incoming: Incoming, kb: Knowledge, carried: dict[str, Any]) -> Reply:
+    if state.step == RATING_COMMENT and incoming.kind != "text":
+        state.step = None  # a tap or a photo instead of a comment: carry on as usual
+        state.data.pop("rating", None)
     if incoming.kind == "choice":
         return _on_choice(state, incoming.choice_id or "", incoming, kb, carried)
     if incoming.kind == "text":
         intent = kb.router.classify(incoming.text or "")
         if intent.kind == "command" and intent.command and _is_command(state, incoming, intent):
             return _on_command(state, intent.command, kb)
+        if state.step == RATING_COMMENT:
+            return _on_rating_comment(state, incoming.text or "", kb)
         if state.flow == "report":
             return filing.answer(state, incoming, kb)
         return _on_free_text(state, incoming.text or "", intent, kb)
@@ -154,18 +191,42 @@ def _on_choice(
     if action == "status":
         return status(state, kb, argument or None)
     if action == "rate":
-        return _on_rating(argument, kb)
+        return _on_rating(state, argument, kb)
+    if action == "hand" and argument == "ask":
+        return handover.request(state, kb)
     return Reply([_menu(kb, kb.copy["fallback"]["body"])])
 
 
-def _on_rating(argument: str, kb: Knowledge) -> Reply:
+RATING_COMMENT = "rating_comment"
+
+
+def _on_rating(state: Session, argument: str, kb: Knowledge) -> Reply:
     """A score tapped in the satisfaction question ("rate:<ticket>:<1-5>"); the processor
-    keeps it only on the citizen's own closed ticket, once."""
+    keeps it only on the citizen's own closed ticket, once. Then an optional comment."""
     number, _, score = argument.rpartition(":")
+    if number == "skip":  # "Lewati": no comment
+        state.step = None
+        state.data.pop("rating", None)
+        return Reply([m.main_menu(kb.copy)])
     if not number or score not in ("1", "2", "3", "4", "5"):
         return Reply([_menu(kb, kb.copy["fallback"]["body"])])
-    thanks = m.text(kb.copy["satisfaction"]["thanks"])
-    return Reply([thanks], [RateTicket(number=number, score=int(score))])
+    copy = kb.copy["satisfaction"]
+    state.flow, state.step = None, RATING_COMMENT
+    state.data["rating"] = number
+    ask = m.buttons(f"{copy['thanks']}\n\n{copy['ask_comment']}", [("rate:skip:", copy["skip"])])
+    return Reply([ask], [RateTicket(number=number, score=int(score))])
+
+
+def _on_rating_comment(state: Session, text: str, kb: Knowledge) -> Reply:
+    """The comment after a rating: kept on that ticket's rating (the processor checks it is
+    the citizen's own, rated, and not commented yet)."""
+    number = str(state.data.pop("rating", ""))
+    state.step = None
+    comment = " ".join(text.split())[:500]
+    if not number or not comment:
+        return Reply([m.main_menu(kb.copy)])
+    thanks = m.text(kb.copy["satisfaction"]["comment_thanks"])
+    return Reply([thanks], [CommentOnRating(number=number, comment=comment)])
 
 
 def _on_menu_item(state: Session, item: str, kb: Knowledge, carried: dict[str, Any]) -> Reply:
@@ -179,7 +240,7 @@ def _on_menu_item(state: Session, item: str, kb: Knowledge, carried: dict[str, A
     if item == "status":
         return status(state, kb, None)
     if item == "contact":
-        return Reply([m.contact(kb.copy, kb.office, kb.now)])
+        return handover.contact(kb)
     if item == "help":
         return information.programmes(state, kb)
     return Reply([m.main_menu(kb.copy)])
@@ -201,7 +262,7 @@ def _on_free_text(state: Session, text: str, intent: Intent, kb: Knowledge) -> R
     if intent.kind == "status":
         return status(state, kb, intent.ticket_number)
     if intent.kind == "contact":
-        return Reply([m.contact(kb.copy, kb.office, kb.now)])
+        return handover.contact(kb)
     if intent.kind in ("complaint", "request"):
         kind = "pengaduan" if intent.kind == "complaint" else "permohonan"
         return filing.start(state, kb, kind)

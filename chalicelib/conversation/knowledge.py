@@ -30,6 +30,8 @@ class Knowledge:
     regions: Regions
     now: datetime
     tickets: tuple[TicketView, ...] | None = None
+    # The live hand-over: "waiting" for staff or "held" by them (the bot keeps quiet), or None.
+    handover: str | None = None
 
 
 _routers: dict[int, tuple[Catalogue, Router]] = {}
@@ -51,6 +53,7 @@ def build_knowledge(
     now: datetime,
     catalogue: Catalogue | None = None,
     tickets: tuple[TicketView, ...] | None = None,
+    handover: str | None = None,
 ) -> Knowledge:
     """The engine's knowledge at `now`; the packaged catalogue unless staff edits are given."""
     catalogue = catalogue or load_catalogue()
@@ -62,4 +65,5 @@ def build_knowledge(
         regions=load_regions(),
         now=now,
         tickets=tickets,
+        handover=handover,
     )

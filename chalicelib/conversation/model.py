@@ -285,8 +285,36 @@ class RateTicket(BaseModel):
     score: int = Field(ge=1, le=5)
 
 
+class CommentOnRating(BaseModel):
+    """What the citizen added after rating their closed ticket (kept once, on the rating)."""
+
+    kind: Literal["comment_rating"] = "comment_rating"
+    number: str
+    comment: str = Field(min_length=1, max_length=500)
+
+
+class RequestHandover(BaseModel):
+    """The citizen asked to chat with staff: the chat waits for them until `until`."""
+
+    kind: Literal["request_handover"] = "request_handover"
+    until: datetime
+
+
+class EndHandover(BaseModel):
+    """The citizen left the chat with staff: the bot answers again."""
+
+    kind: Literal["end_handover"] = "end_handover"
+
+
 Effect = Annotated[
-    CountInformation | FetchMedia | CreateTicket | AppendToTicket | RateTicket,
+    CountInformation
+    | FetchMedia
+    | CreateTicket
+    | AppendToTicket
+    | RateTicket
+    | CommentOnRating
+    | RequestHandover
+    | EndHandover,
     Field(discriminator="kind"),
 ]
 

@@ -50,7 +50,7 @@ def list_tickets(call: Call) -> Any:
         search=filters.q,
     )
     try:
-        return _service().queue(call.staff, query, filters.limit, filters.cursor)
+        return ticket_service().queue(call.staff, query, filters.limit, filters.cursor)
     except BadCursor:
         raise ApiError(400, "invalid_cursor", "Penanda halaman tidak valid.") from None
 
@@ -66,7 +66,7 @@ def list_tickets(call: Call) -> Any:
 )
 def ticket_detail(call: Call) -> Any:
     with _ticket_errors():
-        return _service().detail(call.staff, call.params["number"])
+        return ticket_service().detail(call.staff, call.params["number"])
 
 
 @staff_route(
@@ -81,7 +81,7 @@ def ticket_detail(call: Call) -> Any:
 )
 def transition(call: Call) -> Any:
     with _ticket_errors():
-        return _service().transition(call.staff, call.params["number"], call.body)
+        return ticket_service().transition(call.staff, call.params["number"], call.body)
 
 
 @staff_route(
@@ -96,7 +96,7 @@ def transition(call: Call) -> Any:
 )
 def reopen(call: Call) -> Any:
     with _ticket_errors():
-        return _service().reopen(call.staff, call.params["number"], call.body)
+        return ticket_service().reopen(call.staff, call.params["number"], call.body)
 
 
 @staff_route(
@@ -118,7 +118,7 @@ def assign(call: Call) -> Any:
         if member is None or not member.active:
             raise ApiError(400, "unknown_staff", "Petugas tidak ditemukan atau tidak aktif.")
     with _ticket_errors():
-        return _service().assign(call.staff, call.params["number"], body)
+        return ticket_service().assign(call.staff, call.params["number"], body)
 
 
 @staff_route(
@@ -133,7 +133,7 @@ def assign(call: Call) -> Any:
 )
 def note(call: Call) -> Any:
     with _ticket_errors():
-        return _service().note(call.staff, call.params["number"], call.body)
+        return ticket_service().note(call.staff, call.params["number"], call.body)
 
 
 @staff_route(
@@ -148,7 +148,7 @@ def note(call: Call) -> Any:
 )
 def assessment(call: Call) -> Any:
     with _ticket_errors():
-        return _service().assess(call.staff, call.params["number"], call.body)
+        return ticket_service().assess(call.staff, call.params["number"], call.body)
 
 
 @staff_route(
@@ -163,7 +163,7 @@ def assessment(call: Call) -> Any:
 )
 def duplicate(call: Call) -> Any:
     with _ticket_errors():
-        return _service().mark_duplicate(call.staff, call.params["number"], call.body)
+        return ticket_service().mark_duplicate(call.staff, call.params["number"], call.body)
 
 
 @contextmanager
@@ -192,7 +192,7 @@ def _ticket_errors() -> Iterator[None]:
         ) from None
 
 
-def _service() -> Any:
+def ticket_service() -> Any:
     from chalicelib.tickets.service import TicketService
     from chalicelib.wiring import services
 
@@ -204,4 +204,7 @@ def _service() -> Any:
         built.settings.table_name,
         built.clock,
         built.outbox.deliver,
+        chats=built.chats,
+        s3=built.s3,
+        bucket=built.settings.media_bucket,
     )

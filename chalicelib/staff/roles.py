@@ -43,6 +43,7 @@ class Permission(StrEnum):
     REKAP_READ = "rekap.read"
     REKAP_SEND = "rekap.send"
     NIK_UNMASKED = "nik.unmasked"
+    CITIZEN_ERASE = "citizen.erase"  # a citizen's personal data, on their request (admin)
 
 
 TicketScope = Literal["all", "assigned_or_kecamatan"]

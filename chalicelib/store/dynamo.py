@@ -20,6 +20,8 @@ from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
 from botocore.exceptions import ClientError
 
 from chalicelib.clock import iso, wib_day
+from chalicelib.store import keys
+from chalicelib.store.chats import Chat, chat_from, chat_key
 from chalicelib.store.rekap import RekapRuns
 from chalicelib.store.tickets import TicketStore
 from chalicelib.tickets.model import Event, Ticket
@@ -27,11 +29,16 @@ from chalicelib.tickets.model import Event, Ticket
 _serialize = TypeSerializer().serialize
 _deserialize = TypeDeserializer().deserialize
 
-PROCESSED_RETENTION = timedelta(days=30)  # Meta retries for up to 7 days; keep well beyond
+# Meta retries a notification for up to 7 days; the marker outlives that by a day, no more
+# (it names the citizen).
+PROCESSED_RETENTION = timedelta(days=8)
 SESSION_RETENTION = timedelta(hours=24)  # an idle flow keeps its answers for a day
-DELIVERY_RETENTION = timedelta(days=365)  # delivery records of messages we sent
 ORPHAN_STATUS_RETENTION = timedelta(days=8)  # statuses of messages we have no record of
 POISON_RETENTION = timedelta(days=30)  # unprocessable items kept for the operator
+# Replies, notices and alerts in the outbox hold what was said, and the delivery records of what
+# was sent name the recipient: both expire with the conversation text
+# (LIGAT_RETAIN_CONVERSATION_DAYS; chalicelib/retention.py), so an erasure finds them all.
+CONVERSATION_RETENTION = timedelta(days=365)
 
 
 class DuplicateMessage(Exception):
@@ -46,6 +53,7 @@ class ConcurrentUpdate(Exception):
 class StoredSession:
     state: dict[str, Any] | None
     version: int
+    chat: Chat | None = None  # the live hand-over, if the citizen ever had one
 
 
 @dataclass(frozen=True)
@@ -62,6 +70,15 @@ class OutboxEntry:
     created_at: str = ""
 
 
+@dataclass(frozen=True)
+class Delivery:
+    """Where a message to the citizen stands."""
+
+    status: str  # pending, sending, unknown, sent, delivered, read, failed
+    at: str  # when it was sent (or queued)
+    kind: str  # text, template, list, ...
+
+
 @dataclass
 class TurnCommit:
     """Everything one processed message changes, written in one transaction."""
@@ -75,6 +92,7 @@ class TurnCommit:
     info_counts: list[str] = field(default_factory=list)  # service ids answered
     campaign_counts: list[str] = field(default_factory=list)  # sosialisasi codes seen
     ticket_writes: list[dict[str, Any]] = field(default_factory=list)  # e.g. a rating
+    chat_writes: list[dict[str, Any]] = field(default_factory=list)  # the live hand-over
     tickets: list[tuple[Ticket, Event]] = field(default_factory=list)  # new, with first event
     appends: list[tuple[str, Event]] = field(default_factory=list)  # (number, what was added)
     media_jobs: list[dict[str, Any]] = field(default_factory=list)  # attachments to copy
@@ -124,10 +142,17 @@ def _epoch(moment: datetime) -> int:
 
 
 class DynamoStore:
-    def __init__(self, client: Any, table: str, lease: timedelta = timedelta(seconds=120)):
+    def __init__(
+        self,
+        client: Any,
+        table: str,
+        lease: timedelta = timedelta(seconds=120),
+        conversation_retention: timedelta = CONVERSATION_RETENTION,
+    ):
         self._db = client
         self._table = table
         self.lease = lease
+        self.conversation_retention = conversation_retention
         self.tickets = TicketStore(client, table)
         self.rekap_runs = RekapRuns(client, table)
 
@@ -138,22 +163,33 @@ class DynamoStore:
     # -- conversation ---------------------------------------------------------------------
 
     def load_conversation(self, citizen: str, wamid: str) -> tuple[StoredSession, bool]:
-        """The citizen's session and whether this message was already processed (one call)."""
-        keys = [_key(f"SESSION#{citizen}", "SESSION"), _key(f"MSG#{wamid}", "MSG")]
+        """The citizen's session (with their hand-over chat) and whether this message was
+        already processed: one call."""
+        wanted = [
+            _key(f"SESSION#{citizen}", "SESSION"),
+            _key(f"MSG#{wamid}", "MSG"),
+            chat_key(citizen),
+        ]
         response = self._db.batch_get_item(
-            RequestItems={self._table: {"Keys": keys, "ConsistentRead": True}}
+            RequestItems={self._table: {"Keys": wanted, "ConsistentRead": True}}
         )
         found = {_deserialize(i["pk"]): i for i in response["Responses"].get(self._table, [])}
         unprocessed = response.get("UnprocessedKeys", {}).get(self._table)
         if unprocessed:
             # Throttled: fall back to single reads rather than guess.
             return self._load_conversation_slowly(citizen, wamid)
-        return _session_from(found.get(f"SESSION#{citizen}")), f"MSG#{wamid}" in found
+        session = replace(
+            _session_from(found.get(f"SESSION#{citizen}")),
+            chat=chat_from(found.get(f"CHAT#{citizen}")),
+        )
+        return session, f"MSG#{wamid}" in found
 
     def _load_conversation_slowly(self, citizen: str, wamid: str) -> tuple[StoredSession, bool]:
         session = self._get_raw(f"SESSION#{citizen}", "SESSION")
         seen = self._get_raw(f"MSG#{wamid}", "MSG") is not None
-        return _session_from(session), seen
+        chat_item = self._db.get_item(TableName=self._table, Key=chat_key(citizen)).get("Item")
+        chat = chat_from(chat_item)
+        return replace(_session_from(session), chat=chat), seen
 
     def commit_turn(self, commit: TurnCommit) -> None:
         """Write the whole turn atomically; raise DuplicateMessage or ConcurrentUpdate."""
@@ -183,11 +219,17 @@ class DynamoStore:
         lease_end = iso(now + self.lease)
         for entry in commit.outbox:
             writes.append(
-                {"Put": {"TableName": self._table, "Item": _outbox_item(entry, now, lease_end)}}
+                {
+                    "Put": {
+                        "TableName": self._table,
+                        "Item": self._outbox_item(entry, now, lease_end),
+                    }
+                }
             )
         for service_id in commit.info_counts:
             writes.append(self._count_update(wib_day(now), f"INFO#{service_id}"))
         writes += commit.ticket_writes
+        writes += commit.chat_writes
         for code in commit.campaign_counts:
             writes.append(self._count_update(wib_day(now), f"CAMPAIGN#{code}"))
         for ticket, event in commit.tickets:
@@ -377,7 +419,7 @@ class DynamoStore:
                     ":e": _serialize(entry_id),
                     ":r": _serialize(recipient),
                     ":at": _serialize(iso(at)),
-                    ":ttl": _serialize(_epoch(at + DELIVERY_RETENTION)),
+                    ":ttl": _serialize(_epoch(at + self.conversation_retention)),
                     ":sent": _serialize("sent"),
                     ":one": _serialize(1),
                 },
@@ -505,7 +547,7 @@ class DynamoStore:
         return [
             {
                 "TableName": self._table,
-                "Item": _outbox_item(entry, now, lease_end),
+                "Item": self._outbox_item(entry, now, lease_end),
                 "ConditionExpression": "attribute_not_exists(pk)",  # one message per change
             }
             for entry in entries
@@ -522,6 +564,9 @@ class DynamoStore:
                 return False
             raise
         return True
+
+    def _outbox_item(self, entry: OutboxEntry, now: datetime, lease_end: str) -> dict[str, Any]:
+        return _outbox_item(entry, now, lease_end, now + self.conversation_retention)
 
     def last_inbound(self, citizen: str) -> datetime | None:
         """When the citizen's last message was processed (opens the 24-hour window)."""
@@ -595,6 +640,38 @@ class DynamoStore:
     def outbound_message(self, wamid: str) -> dict[str, Any] | None:
         return self._get(f"OUTMSG#{wamid}", "OUTMSG")
 
+    def deliveries(self, entry_ids: list[str]) -> dict[str, Delivery]:
+        """The outbox entries that exist among `entry_ids`, each with its WhatsApp delivery
+        status once Meta reported one (sent, delivered, read, failed), else the entry's own
+        (pending, sending, unknown, sent, failed). Two batched reads per 100 entries."""
+        entries = self._batch_get([(f"OUTBOX#{e}", "OUTBOX") for e in entry_ids])
+        wamids = {str(i["wamid"]): str(i["pk"])[7:] for i in entries if i.get("wamid")}
+        records = self._batch_get([(f"OUTMSG#{w}", "OUTMSG") for w in wamids])
+        reported = {
+            wamids[str(r["pk"])[7:]]: str(r["delivery"]) for r in records if "delivery" in r
+        }
+        found = {}
+        for item in entries:
+            entry_id = str(item["pk"])[7:]
+            message = json.loads(str(item.get("message") or "{}"))
+            found[entry_id] = Delivery(
+                status=reported.get(entry_id) or str(item.get("status", "pending")),
+                at=str(item.get("sent_at") or item.get("created_at") or ""),
+                kind=str(message.get("kind", "")),
+            )
+        return found
+
+    def _batch_get(self, pairs: list[tuple[str, str]]) -> list[dict[str, Any]]:
+        found: list[dict[str, Any]] = []
+        for start in range(0, len(pairs), 100):
+            batch = [_key(pk, sk) for pk, sk in pairs[start : start + 100]]
+            request: dict[str, Any] = {self._table: {"Keys": batch}}
+            while request:
+                response = self._db.batch_get_item(RequestItems=request)
+                found += [_plain(i) for i in response["Responses"].get(self._table, [])]
+                request = response.get("UnprocessedKeys") or {}
+        return found
+
     # -- helpers --------------------------------------------------------------------------
 
     def _set_outbox(self, entry: OutboxEntry, expression: str, values: dict[str, Any]) -> None:
@@ -644,7 +721,12 @@ def _session_from(item: dict[str, Any] | None) -> StoredSession:
     return StoredSession(json.loads(plain["state"]), int(plain["version"]))
 
 
-def _outbox_item(entry: OutboxEntry, now: datetime, lease_end: str) -> dict[str, Any]:
+def _outbox_item(
+    entry: OutboxEntry, now: datetime, lease_end: str, expires: datetime
+) -> dict[str, Any]:
+    # A WhatsApp recipient's entries are listed by recipient (gsi3), so a citizen's erasure finds
+    # them; e-mails go to staff, and a rekap with its attachment is not worth a second copy.
+    to_citizen = "@" not in entry.recipient
     return _item(
         pk=f"OUTBOX#{entry.entry_id}",
         sk="OUTBOX",
@@ -656,6 +738,9 @@ def _outbox_item(entry: OutboxEntry, now: datetime, lease_end: str) -> dict[str,
         gsi1sk=lease_end,
         created_at=iso(now),
         attempt_at=iso(now),  # the processor sends right after the commit
+        gsi3pk=keys.recipient_partition(entry.recipient) if to_citizen else None,
+        gsi3sk=iso(now) if to_citizen else None,
+        expires_at=_epoch(expires),
     )
 
 

@@ -123,6 +123,24 @@ class TicketStore:
         writes = [put, self._put(_summary_item(ticket.summary(), ticket.citizen))]
         return writes + [self._put(_event_item(ticket.number, e, n)) for n, e in enumerate(events)]
 
+    def rewrite(
+        self,
+        ticket: Ticket,
+        expected_version: int,
+        events: Sequence[tuple[str, Event]],
+        extra: Sequence[dict[str, Any]] = (),
+    ) -> None:
+        """Overwrite existing history events (by sort key), then the ticket and its summary on
+        the version check, with `extra` (retention: redacted copies). The events go first, so
+        a crash in between leaves the ticket unmarked and a rerun redoes both."""
+        puts = [
+            self._put({**_event_item(ticket.number, event, 0), "sk": _s(sk)})
+            for sk, event in events
+        ]
+        for start in range(0, len(puts), 100):  # DynamoDB's limit per transaction
+            self._db.transact_write_items(TransactItems=puts[start : start + 100])
+        self.save(ticket, expected_version, (), extra)
+
     def _put(self, item: dict[str, Any]) -> dict[str, Any]:
         return {"Put": {"TableName": self._table, "Item": item}}
 
@@ -138,6 +156,14 @@ class TicketStore:
 
     def record(self, number: str) -> TicketRecord | None:
         """The ticket and its whole history, oldest first, in one Query."""
+        found = self.history(number)
+        if found is None:
+            return None
+        ticket, events = found
+        return TicketRecord(ticket, [event for _sk, event in events])
+
+    def history(self, number: str) -> tuple[Ticket, list[tuple[str, Event]]] | None:
+        """The ticket and its events with their sort keys (to rewrite them), in one Query."""
         items = self._query_all(
             KeyConditionExpression="pk = :pk",
             ExpressionAttributeValues={":pk": _serialize(keys.ticket_pk(number))},
@@ -146,8 +172,45 @@ class TicketStore:
         ticket = next((_ticket_from(i) for i in items if i["sk"]["S"] == keys.TICKET), None)
         if ticket is None:
             return None
-        events = [_event_from(i) for i in items if i["sk"]["S"].startswith(keys.EVENT)]
-        return TicketRecord(ticket, events)
+        events = [
+            (i["sk"]["S"], _event_from(i)) for i in items if i["sk"]["S"].startswith(keys.EVENT)
+        ]
+        return ticket, events
+
+    def numbers_of_citizen(self, citizen: str) -> list[str]:
+        """Every ticket number of the citizen (gsi3), oldest first: an erasure's reach."""
+        items = self._query_all(
+            IndexName="gsi3",
+            KeyConditionExpression="gsi3pk = :c",
+            ExpressionAttributeValues={":c": _serialize(keys.citizen_partition(citizen))},
+        )
+        return [_deserialize(i["number"]) for i in items]
+
+    def closed_before(
+        self, status: Status, cutoff: datetime, after: str | None, limit: int
+    ) -> list[tuple[str, str]]:
+        """Up to `limit` tickets of a closed status whose closing time is before `cutoff`,
+        oldest first, from the index sort key `after` on (inclusive): (sort key, number).
+        Costs what is read, never the partition."""
+        if after and after >= iso(cutoff):
+            return []  # the cursor is past the cutoff (the retention period was lengthened)
+        condition = "gsi1pk = :p AND gsi1sk < :cut"
+        values = {":p": _serialize(keys.status_partition(status)), ":cut": _serialize(iso(cutoff))}
+        if after:
+            condition = "gsi1pk = :p AND gsi1sk BETWEEN :after AND :cut"
+            values[":after"] = _serialize(after)
+        response = self._db.query(
+            TableName=self._table,
+            IndexName="gsi1",
+            KeyConditionExpression=condition,
+            ExpressionAttributeValues=values,
+            Limit=limit,
+        )
+        return [
+            (i["gsi1sk"]["S"], _deserialize(i["number"]))
+            for i in response.get("Items", [])
+            if i["gsi1sk"]["S"] < iso(cutoff)  # BETWEEN includes the cutoff itself
+        ]
 
     def of_citizen(self, citizen: str, limit: int = 20) -> list[Ticket]:
         """The citizen's latest tickets (Cek Status, remembered data), newest first."""
@@ -361,9 +424,9 @@ def _summary_item(summary: TicketSummary, citizen: str) -> dict[str, Any]:
         "gsi1sk": status_sort,
         "gsi2pk": _s(keys.month_partition(month)),
         "gsi2sk": sort,
-        "gsi3pk": _s(keys.citizen_partition(citizen)),
-        "gsi3sk": _s(created),
     }
+    if citizen:  # an anonymised ticket leaves the citizen index
+        item["gsi3pk"], item["gsi3sk"] = _s(keys.citizen_partition(citizen)), _s(created)
     if summary.assignee:
         item["gsi4pk"], item["gsi4sk"] = _s(keys.assignee_partition(summary.assignee)), sort
     if summary.kecamatan:

@@ -200,6 +200,10 @@ class Ticket(_Deadlined):
     assessment: Assessment | None = None
     satisfaction: Satisfaction | None = None
     overdue_notified: tuple[str, ...] = ()  # breaches already reported to the admins
+    # Retention (chalicelib/tickets/retention.py): when the citizen's words were removed, and
+    # when the personal data was (the ticket then keeps its statistics only).
+    text_removed_at: datetime | None = None
+    anonymised_at: datetime | None = None
     version: int = 1  # optimistic concurrency: two staff edits never overwrite each other
 
     @property

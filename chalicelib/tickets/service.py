@@ -15,20 +15,25 @@ from typing import Any
 from chalicelib.logs import get_logger
 from chalicelib.staff.roles import Principal
 from chalicelib.store import audit
+from chalicelib.store.chats import ChatStore, Pending, new_chat
 from chalicelib.store.dynamo import DynamoStore, OutboxEntry
 from chalicelib.store.tickets import Page, TicketQuery, TicketStore
 from chalicelib.tickets import notify
 from chalicelib.tickets import transitions as lifecycle
 from chalicelib.tickets.model import Assessment, Event, Status, Ticket
 from chalicelib.tickets.views import (
+    MEDIA_LINK_SECONDS,
     AssessmentBody,
     AssignBody,
     DuplicateBody,
+    MediaLink,
     NoteBody,
+    NoticeView,
     ReopenBody,
     TicketDetail,
     TicketList,
     TransitionBody,
+    chat_line,
     detail,
     row,
 )
@@ -48,6 +53,9 @@ class TicketService:
     table: str
     clock: Callable[[], datetime]
     deliver: Callable[[Sequence[OutboxEntry]], int]  # the outbox: sends what was committed
+    chats: ChatStore | None = None  # the citizen's chat with staff (messages, deferred asks)
+    s3: Any = None  # evidence links
+    bucket: str = ""
 
     # -- reads ----------------------------------------------------------------------------
 
@@ -71,7 +79,14 @@ class TicketService:
             f"ticket:{number}",
             {"unmasked_nik": viewer.sees_unmasked_nik()},
         )
-        return detail(record.ticket, record.events, viewer, self.clock())
+        return self._detail(record.ticket, record.events, viewer, self.clock())
+
+    def visible(self, viewer: Principal, number: str) -> Ticket:
+        """The ticket, if this member of staff may see it (e.g. to write to its reporter)."""
+        ticket = self.tickets.get(number)
+        if ticket is None or not self._may_see(viewer, ticket):
+            raise TicketNotFound(number)
+        return ticket
 
     # -- changes --------------------------------------------------------------------------
 
@@ -160,29 +175,89 @@ class TicketService:
         )
         extra = [{"Put": audit.put_request(self.table, record)}]
         outbox: list[OutboxEntry] = []
-        if tell:
-            outbox = self._notices(changed, event, now)
-            extra += [{"Put": put} for put in self.store.outbox_puts(outbox, now)]
+        if tell and changed.citizen:  # an anonymised ticket has nobody left to tell
+            outbox, later = self._notices(changed, event, now)
+            extra += [{"Put": put} for put in self.store.outbox_puts(outbox, now)] + later
         self.tickets.save(changed, ticket.version, [event], extra)
         log.info("ticket_changed", extra={"ticket": number, "action": action, "by": viewer.sub})
         if outbox:
             self.deliver(outbox)
         record_ = self.tickets.record(number)
         assert record_ is not None
-        return detail(record_.ticket, record_.events, viewer, now)
+        return self._detail(record_.ticket, record_.events, viewer, now)
 
-    def _notices(self, ticket: Ticket, event: Event, now: datetime) -> list[OutboxEntry]:
-        """The WhatsApp messages that tell the citizen; their ids make them one per change.
-        A closed ticket also asks for a rating, while the window is open."""
+    def _detail(
+        self, ticket: Ticket, events: list[Event], viewer: Principal, now: datetime
+    ) -> TicketDetail:
+        """The detail with what lives outside the ticket: evidence links, the delivery of
+        every notice sent to the citizen, and their chat with staff since the ticket."""
+        shown = detail(ticket, events, viewer, now)
+        versions = range(max(2, ticket.version - 30), ticket.version + 1)  # the latest changes
+        entries = [f"notify#{ticket.number}#{v}#{n}" for v in versions for n in ("00", "01", "t")]
+        notices = [
+            NoticeView(entry=e, status=d.status, at=d.at or None, kind=d.kind)
+            for e, d in sorted(self.store.deliveries(entries).items(), key=lambda i: i[1].at)
+        ]
+        conversation = []
+        chat = self.chats.get(ticket.citizen) if self.chats else None
+        if chat is not None and self.chats is not None:
+            messages = [m for m in self.chats.messages(chat.conv) if m.at >= ticket.created_at]
+            statuses = self.store.deliveries([m.entry_id for m in messages if m.entry_id])
+            conversation = [
+                chat_line(
+                    m,
+                    statuses[m.entry_id].status if m.entry_id in statuses else None,
+                    self.link,
+                )
+                for m in messages
+            ]
+        return shown.model_copy(
+            update={
+                "media_links": self._links(ticket.media),
+                "notices": notices,
+                "conversation": conversation,
+            }
+        )
+
+    def _links(self, keys: Sequence[str]) -> list[MediaLink]:
+        if self.s3 is None or not self.bucket:
+            return []
+        return [MediaLink(key=k, url=self.link(k), expires_in=MEDIA_LINK_SECONDS) for k in keys]
+
+    def link(self, key: str) -> str:
+        """A short-lived link to one evidence object (presigned locally: no AWS call)."""
+        if self.s3 is None or not self.bucket:
+            return ""
+        return str(
+            self.s3.generate_presigned_url(
+                "get_object",
+                Params={"Bucket": self.bucket, "Key": key},
+                ExpiresIn=MEDIA_LINK_SECONDS,
+            )
+        )
+
+    def _notices(
+        self, ticket: Ticket, event: Event, now: datetime
+    ) -> tuple[list[OutboxEntry], list[dict[str, Any]]]:
+        """The WhatsApp messages that tell the citizen (their ids make them one per change),
+        and writes for what must wait. A closed ticket also asks for a rating: at once while
+        the window is open; otherwise the question waits on the citizen's chat and goes out
+        when they next write (the status template has invited them to)."""
         in_window = notify.window_open(self.store.last_inbound(ticket.citizen), now)
         message = notify.status_message(ticket, event.public_note, in_window)
         turn = f"notify#{ticket.number}#{ticket.version}"  # sent in order, as one turn
         notice = message.model_dump(exclude_none=True)
         entries = [OutboxEntry(f"{turn}#00", ticket.citizen, notice)]
-        if in_window and ticket.status is Status.SELESAI and ticket.satisfaction is None:
-            question = notify.rating_question(ticket).model_dump(exclude_none=True)
-            entries.append(OutboxEntry(f"{turn}#01", ticket.citizen, question))
-        return entries
+        if ticket.status is not Status.SELESAI or ticket.satisfaction is not None:
+            return entries, []
+        question = notify.rating_question(ticket).model_dump(exclude_none=True)
+        if in_window:
+            return [*entries, OutboxEntry(f"{turn}#01", ticket.citizen, question)], []
+        if self.chats is None:
+            return entries, []
+        chat = self.chats.get(ticket.citizen) or new_chat(ticket.citizen)
+        asked = replace(chat, pending=(*chat.pending, Pending(message=question, by="bot")))
+        return entries, self.chats.writes(asked, chat.version)
 
     # -- scope ----------------------------------------------------------------------------
 

@@ -199,5 +199,13 @@ def record_satisfaction(
     return _touched(ticket, now, satisfaction=rating), event
 
 
+def comment_on_rating(ticket: Ticket, comment: str, now: datetime) -> tuple[Ticket, Event]:
+    """The citizen's optional comment after their rating (the text stays on the rating)."""
+    assert ticket.satisfaction is not None, "a comment follows a rating"
+    rating = ticket.satisfaction.model_copy(update={"comment": comment})
+    event = Event(at=now, by=CITIZEN, kind="satisfaction", detail={"comment": True})
+    return _touched(ticket, now, satisfaction=rating), event
+
+
 def _touched(ticket: Ticket, now: datetime, **update: object) -> Ticket:
     return ticket.model_copy(update={**update, "updated_at": now, "version": ticket.version + 1})

@@ -8,6 +8,7 @@ unmasked; an asesor and the head of office see it masked; the reporter of an ano
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, datetime
 from typing import Annotated, Any
 
@@ -15,6 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from chalicelib.privacy import mask_nik, mask_phone
 from chalicelib.staff.roles import Principal
+from chalicelib.store.chats import ChatMessage
 from chalicelib.tickets.model import (
     Assessment,
     Deadlines,
@@ -131,6 +133,51 @@ class EventView(_View):
     detail: dict[str, Any]
 
 
+MEDIA_LINK_SECONDS = 600  # evidence links are short-lived: a forwarded link soon stops working
+
+
+class MediaLink(_View):
+    key: str
+    url: str  # presigned S3 GET
+    expires_in: int
+
+
+class NoticeView(_View):
+    """A message sent to the citizen about this ticket, and how far it got."""
+
+    entry: str
+    status: str  # pending, sending, unknown, sent, delivered, read, failed
+    at: str | None
+    kind: str  # text, template (outside the 24-hour window), list (the rating question)
+
+
+class ChatLine(_View):
+    at: datetime
+    direction: str  # in (the citizen), out (staff or the bot)
+    by: str
+    kind: str
+    text: str
+    status: str | None = None
+    media_url: str | None = None  # a photo or document the citizen sent: short-lived link
+
+
+def chat_line(
+    message: ChatMessage,
+    status: str | None = None,
+    link: Callable[[str], str] | None = None,
+) -> ChatLine:
+    staff = message.by not in ("warga", "bot")
+    return ChatLine(
+        at=message.at,
+        direction=message.direction,
+        by=(message.by_name or "petugas") if staff else message.by,
+        kind=message.kind,
+        text=message.text,
+        status=status,
+        media_url=(link(message.media) or None) if link and message.media else None,
+    )
+
+
 class TicketDetail(TicketRow):
     citizen: str  # masked phone; hidden when anonymous (except for admins)
     nik: str | None
@@ -151,6 +198,9 @@ class TicketDetail(TicketRow):
     satisfaction: dict[str, Any] | None
     history: list[EventView]
     next_statuses: list[Status]  # the moves this viewer may make now
+    media_links: list[MediaLink] = []
+    notices: list[NoticeView] = []
+    conversation: list[ChatLine] = []  # the citizen's chat with staff since the ticket
 
 
 def row(summary: TicketSummary | Ticket, viewer: Principal, now: datetime) -> TicketRow:

@@ -1,9 +1,10 @@
 """Least privilege, checked. Each Lambda's handler runs through real work on moto (signed urgent
 complaints with a photo, a status lookup, a delivery status, a throttled read, then the sweep
-sending what failed); every AWS call it makes is recorded through botocore's
-`before-parameter-build` hook and turned into the IAM action and resource AWS would authorise,
-which the policy `make deploy` writes for that very function must allow. Grants nobody uses,
-and wildcards beyond the exact ARNs of the stack, fail the tests too."""
+sending what failed, an admin's erasure of a citizen, the night's retention job); every AWS call
+it makes is recorded through botocore's `before-parameter-build` hook and turned into the IAM
+action and resource AWS would authorise, which the policy `make deploy` writes for that very
+function must allow. Grants nobody uses, and wildcards beyond the exact ARNs of the stack, fail
+the tests too."""
 
 from __future__ import annotations
 
@@ -24,7 +25,7 @@ import boto3
 import pytest
 from chalice.test import Client
 
-from chalicelib.clock import iso, wib_day
+from chalicelib.clock import iso
 from infra.policies import FUNCTIONS, GRANTS, log_streams, resources
 from infra.stage_config import CHALICE, stage_config
 from local.provision import app_environment
@@ -70,6 +71,16 @@ def authorisations(service: str, operation: str, params: dict[str, Any]) -> list
         return [(f"sqs:{action}", f"arn:aws:sqs:{REGION}:{ACCOUNT}:{name}")]
     if service == "s3" and operation in ("PutObject", "GetObject"):
         return [(f"s3:{operation}", f"arn:aws:s3:::{params['Bucket']}/{params['Key']}")]
+    if service == "s3" and operation == "ListObjectVersions":
+        return [("s3:ListBucketVersions", f"arn:aws:s3:::{params['Bucket']}")]
+    if service == "s3" and operation == "DeleteObjects":  # authorised object by object
+        return [
+            (
+                "s3:DeleteObjectVersion" if item.get("VersionId") else "s3:DeleteObject",
+                f"arn:aws:s3:::{params['Bucket']}/{item['Key']}",
+            )
+            for item in params["Delete"]["Objects"]
+        ]
     if service == "sesv2" and operation == "SendEmail":  # simple and raw content alike
         sender = parseaddr(params["FromEmailAddress"])[1]
         return [("ses:SendEmail", f"arn:aws:ses:{REGION}:{ACCOUNT}:identity/{sender}")]
@@ -231,6 +242,13 @@ class App:
         with self.recorder.running("daily_checks"):
             self.client.lambda_.invoke("daily_checks", event)
 
+    def retention(self) -> None:
+        event = self.client.events.generate_cw_event(
+            source="aws.events", detail_type="Scheduled Event", detail={}, resources=[]
+        )
+        with self.recorder.running("apply_retention"):
+            self.client.lambda_.invoke("apply_retention", event)
+
     def sweep(self) -> None:
         event = self.client.events.generate_cw_event(
             source="aws.events", detail_type="Scheduled Event", detail={}, resources=[]
@@ -301,6 +319,12 @@ def test_every_aws_call_of_every_function_is_allowed_by_its_own_policy(
         sent = _ses_sent()
         app.morning()
         assert _ses_sent() == sent + 2  # yesterday's rekap, and the overdue notice
+
+        # At night, a ticket closed six years ago loses its personal data and its photo.
+        expired = _ticket_number(fake_graph, "6281200000002")
+        _make_closed_long_ago(aws, expired)
+        app.retention()
+        assert _stored_photos(aws) == 0
 
     assert set(recorder.calls) == set(FUNCTIONS)
     for function, calls in recorder.calls.items():
@@ -397,9 +421,16 @@ def staff_console_session(client: Client, recorder: Recorder, tmp_path: Path) ->
         assert call("GET", f"/admin/audit?{query}", token=token).status_code == 200
     campaigns = "/admin/sosialisasi?start=2026-12-01&end=2026-12-02"
     assert call("GET", campaigns, token=token).status_code == 200
-    today = wib_day(datetime.now(UTC))  # the tickets above were filed today, WIB
+    from chalicelib.clock import wib_day
+
+    today = wib_day(datetime.now(UTC))  # the tickets' WIB day (UTC's date lags after 17:00)
     assert call("GET", f"/admin/rekap/{today}", token=token).status_code == 200
     assert call("POST", f"/admin/rekap/{today}/send", {}, token).status_code == 200
+
+    # A citizen asks for their data to be erased: tickets, conversation, messages, photo.
+    erased = call("POST", "/admin/erasures", {"whatsapp": "6281200000001"}, token)
+    assert erased.status_code == 200, erased.body
+    assert json.loads(erased.body)["erased"]["media_versions"] == 1
 
 
 def test_no_grant_is_wider_than_the_exact_resources_of_the_stack(aws, deployed):
@@ -407,9 +438,12 @@ def test_no_grant_is_wider_than_the_exact_resources_of_the_stack(aws, deployed):
     exact = {arn for arns in resources(aws).values() for arn in arns if "*" not in arn}
     # Object keys are opaque hashes and log streams are named by Lambda: both unknown in advance.
     bucket = aws["MediaBucketArn"]
-    prefixes = {f"{bucket}/*", f"{bucket}/inbound/*", f"{bucket}/rekap/*"} | {
-        log_streams(aws[output]) for output in FUNCTIONS.values()
-    }
+    prefixes = {
+        f"{bucket}/*",
+        f"{bucket}/inbound/*",
+        f"{bucket}/rekap/*",
+        f"{bucket}/evidence/*",
+    } | {log_streams(aws[output]) for output in FUNCTIONS.values()}
     for function, policy in policies.items():
         for statement in policy["Statement"]:
             assert not [a for a in statement["Action"] if "*" in a], function
@@ -420,6 +454,25 @@ def test_no_grant_is_wider_than_the_exact_resources_of_the_stack(aws, deployed):
         for other in set(FUNCTIONS) - {function}:
             stream = log_streams(aws[FUNCTIONS[other]]).replace(":*", ":log-stream:x")
             assert not allowed(policy, "logs:PutLogEvents", stream), (function, other)
+
+
+def _make_closed_long_ago(aws: dict[str, str], number: str) -> None:
+    """Close the ticket six years back (untimed setup): due for anonymisation."""
+    from datetime import timedelta
+
+    from chalicelib.store.tickets import TicketStore
+    from chalicelib.tickets.model import Status
+
+    store = TicketStore(boto3.client("dynamodb"), aws["TableName"])
+    ticket = store.get(number)
+    closed = ticket.model_copy(
+        update={
+            "status": Status.SELESAI,
+            "closed_at": datetime.now(UTC) - timedelta(days=6 * 365),
+            "version": ticket.version + 1,
+        }
+    )
+    store.save(closed, ticket.version, [])
 
 
 def _make_overdue(aws: dict[str, str], number: str) -> None:

@@ -101,9 +101,9 @@ def test_two_concurrent_deliveries_commit_once_and_reply_once(stack):
     both_loaded = threading.Barrier(2, timeout=10)
     converse = stack.services.converse
 
-    def slow_converse(*args):
+    def slow_converse(*args, **kwargs):
         both_loaded.wait()  # both deliveries have read "not yet processed"
-        return converse(*args)
+        return converse(*args, **kwargs)
 
     stack.services.converse = slow_converse
     errors = []
@@ -127,7 +127,7 @@ def test_crash_before_commit_loses_nothing_redelivery_replies_once(stack):
     body = queue_body(wa.text("halo"))
     converse = stack.services.converse
 
-    def crash(*args):
+    def crash(*args, **kwargs):
         raise RuntimeError("Lambda ran out of time")
 
     stack.services.converse = crash

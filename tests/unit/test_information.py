@@ -204,13 +204,14 @@ def test_a_generic_question_about_assistance_gets_the_programmes(text):
     assert "svc:pkh" in ids and "svc:pbi" in ids and "menu:info" in ids
 
 
-def test_hubungi_petugas_promises_no_chat_reply_that_never_comes():
+def test_hubungi_petugas_offers_a_chat_with_staff_only_when_someone_can_answer():
     chat = Chat()
-    body = texts(chat.tap("menu:contact"))
-    assert "dijawab otomatis" in body and "akan membalas" not in body
+    turn = chat.tap("menu:contact")
+    assert "hand:ask" in choice_ids(turn) and "Chat petugas" in texts(turn)
     chat.now = datetime(2026, 11, 28, 14, 0, tzinfo=UTC)  # Saturday evening
-    closed = texts(chat.tap("menu:contact"))
-    assert "dijawab otomatis" in closed and "Senin" in closed
+    closed = chat.tap("menu:contact")
+    assert "hand:ask" not in choice_ids(closed)
+    assert "dijawab otomatis" in texts(closed) and "Senin" in texts(closed)
 
 
 def test_copy_addresses_citizens_as_bapak_ibu_never_anda():
