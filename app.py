@@ -11,6 +11,7 @@ from chalice import Chalice, Cron, Rate, Response
 from chalicelib.routes import admin as admin_routes
 from chalicelib.routes import auth as auth_routes
 from chalicelib.routes import catalogue as catalogue_routes
+from chalicelib.routes import console as console_routes
 from chalicelib.routes import conversations as conversation_routes
 from chalicelib.routes import dashboard as dashboard_routes
 from chalicelib.routes import erasure as erasure_routes
@@ -28,6 +29,7 @@ app.register_blueprint(catalogue_routes.bp)
 app.register_blueprint(conversation_routes.bp)
 app.register_blueprint(dashboard_routes.bp)
 app.register_blueprint(erasure_routes.bp)
+app.register_blueprint(console_routes.bp)
 app.api.binary_types.append("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 
 # Read at deploy time by `chalice deploy` to wire the SQS event source (stack output

@@ -3,6 +3,8 @@
 routes, the checks every request passes, in this order:
 
 1. a valid Cognito access token (chalicelib/staff/auth.py)        otherwise 401
+   (Authorization: Bearer, or the console's session cookie; a change made with the cookie
+   must carry the page's CSRF token, chalicelib/console/session.py, otherwise 403)
 2. an active staff member in the directory                        otherwise 401
 3. the route's `Permission` held by the member's role (roles.py)  otherwise 403
 4. the JSON body validated by the route's pydantic model          otherwise 400 naming the field
@@ -53,6 +55,7 @@ MESSAGES = {
     "invalid_query": "Filter tidak valid; periksa kolom yang disebutkan.",
     "body_too_large": "Badan permintaan terlalu besar.",
     "auth_unavailable": "Layanan masuk sedang tidak tersedia; coba lagi sebentar lagi.",
+    "csrf_failed": "Sesi halaman tidak cocok; muat ulang halaman lalu coba lagi.",
 }
 
 
@@ -170,7 +173,7 @@ def _route(bp: Blueprint, doc: RouteDoc) -> Callable[[Handler], Handler]:
         def view(**params: str) -> Response:
             request = bp.current_request
             try:
-                principal = _principal(request.headers, doc.permission)
+                principal = _principal(request.headers, request.method, doc.permission)
                 call = Call(
                     principal,
                     _body(request.raw_body, doc.body),
@@ -191,14 +194,18 @@ def _route(bp: Blueprint, doc: RouteDoc) -> Callable[[Handler], Handler]:
     return register
 
 
-def _principal(headers: Any, permission: Permission | None) -> Principal | None:
+def _principal(headers: Any, method: str, permission: Permission | None) -> Principal | None:
     if permission is None:
         return None
+    from chalicelib.console.session import CsrfRefused
     from chalicelib.staff.auth import AuthUnavailable, Unauthenticated
     from chalicelib.staff.services import authenticate
 
     try:
-        principal = authenticate(headers)
+        principal = authenticate(headers, method)
+    except CsrfRefused:
+        log.info("staff_csrf_refused")
+        raise ApiError(403, "csrf_failed") from None
     except Unauthenticated as error:
         log.info("staff_unauthenticated", extra={"reason": str(error)})
         raise ApiError(401, "unauthenticated", headers={"WWW-Authenticate": "Bearer"}) from None

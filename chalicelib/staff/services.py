@@ -50,10 +50,27 @@ def staff_services(settings: Settings | None = None) -> StaffServices:
     return _built[key]
 
 
-def authenticate(headers: Mapping[str, str], services: StaffServices | None = None) -> Principal:
-    """The signed-in staff member, or Unauthenticated (no/invalid token, unknown or inactive)."""
+def authenticate(
+    headers: Mapping[str, str], method: str = "GET", services: StaffServices | None = None
+) -> Principal:
+    """The signed-in staff member, or Unauthenticated (no/invalid token, unknown or inactive).
+
+    The token is the `Authorization: Bearer` header, or else the console's session cookie (whose
+    changes must carry the page's CSRF token: `CsrfRefused`)."""
+    return principal_for(request_token(headers, method), services)
+
+
+def request_token(headers: Mapping[str, str], method: str) -> str:
+    if headers.get("authorization"):
+        return bearer_token(headers)
+    from chalicelib.console.session import cookie_token
+
+    return cookie_token(headers, method)
+
+
+def principal_for(token: str, services: StaffServices | None = None) -> Principal:
     services = services or staff_services()
-    claims = verifier(services.settings).verify(bearer_token(headers))
+    claims = verifier(services.settings).verify(token)
     member = services.store.get(claims.sub)
     if member is None or not member.active:
         raise Unauthenticated("not an active staff member")
