@@ -10,14 +10,27 @@ import sys
 import threading
 import time
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pytest
+from playwright.sync_api import Browser, Page
 
+from chalicelib.staff.roles import Role
 from chalicelib.whatsapp.signature import sign
+from tests.e2e.console import (
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    DESKTOP,
+    PASSWORD,
+    WAIT_MS,
+    new_staff,
+    sign_in,
+    skip_without_chromium,
+)
+from tests.e2e.test_auth_local_stack import printed_admin
 from tests.logscan import personal_data_in
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -119,3 +132,52 @@ def local_stack() -> Iterator[LocalStack]:
         process.kill()
     leaks = personal_data_in(output)
     assert not leaks, f"personal data in the local stack's output: {leaks[:3]}"
+
+
+@pytest.fixture(scope="session")
+def console_browser() -> Iterator[Browser]:
+    """Headless Chromium for the console tests (tests/e2e/console.py)."""
+    skip_without_chromium()
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(
+            executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
+        )
+        yield launched
+        launched.close()
+
+
+@pytest.fixture
+def staff_page(console_browser: Browser, local_stack) -> Iterator[Callable[..., Page]]:  # type: ignore[no-untyped-def]
+    contexts = []
+    problems: list[str] = []
+
+    def open_page(
+        role: Role = Role.ADMIN,
+        kecamatan: tuple[str, ...] = (),
+        viewport: dict[str, int] | None = None,
+    ) -> Page:
+        context = console_browser.new_context(viewport=viewport or DESKTOP, locale="id-ID")
+        context.set_default_timeout(WAIT_MS)
+        contexts.append(context)
+        page = context.new_page()
+        page.on("pageerror", lambda error: problems.append(f"script error: {error}"))
+        page.on("dialog", lambda dialog: problems.append(f"dialog: {dialog.message}"))
+
+        def on_response(response) -> None:  # type: ignore[no-untyped-def]
+            if response.url.startswith(local_stack.api) and response.status >= 500:
+                problems.append(f"{response.status} {response.url}")
+
+        page.on("response", on_response)
+        if role is Role.ADMIN and not kecamatan:
+            email, password = printed_admin(local_stack.output)
+        else:
+            email, password = new_staff(local_stack, role, kecamatan), PASSWORD
+        sign_in(page, local_stack, email, password)
+        return page
+
+    yield open_page
+    for context in contexts:
+        context.close()
+    assert not problems, problems
