@@ -7,6 +7,8 @@ schedules                   <- every @app.schedule on its rate/cron (local/sched
                                sweep each minute, daily_checks at 07:00 WIB and once at start
 WhatsApp simulator          <- chat page for a pretend citizen + the fake Graph API
 local mailbox               <- /mail/ next to the simulator: every e-mail sent through SES
+
+LIGAT_LOCAL_CLOCK (e.g. 2026-11-24T10:00+07:00) runs the stack from another moment (local/clock.py).
 """
 
 from __future__ import annotations
@@ -206,6 +208,12 @@ def main() -> int:
             print(f"Port {env[name]} ({name}) is in use by {holder}.", file=sys.stderr)
         print("Stop it, or choose other ports, e.g. LIGAT_PORT=8100 make run", file=sys.stderr)
         return 1
+    from local.clock import OFFSET, offset_from_env, shift
+
+    offset = offset_from_env()
+    if offset is not None:  # before the app's modules bind the clock
+        shift(offset)
+        os.environ[OFFSET] = str(offset)
     endpoint = f"http://127.0.0.1:{aws_port}"
     os.environ.update({**AWS_ENV, "AWS_ENDPOINT_URL": endpoint})
     os.environ.pop("AWS_PROFILE", None)
@@ -244,9 +252,15 @@ def main() -> int:
     simulator.mount(mailbox_pages(mailbox, lambda: invoke("daily_checks")))
     simulator.start()
 
+    # With a moved clock, the API runs in a launcher that moves its clock the same way.
+    chalice = (
+        [sys.executable, "-m", "local.api"]
+        if offset is not None
+        else [str(Path(sys.executable).with_name("chalice"))]
+    )
     api = subprocess.Popen(
         [
-            str(Path(sys.executable).with_name("chalice")),
+            *chalice,
             "local",
             "--stage",
             "local",
@@ -270,7 +284,7 @@ def main() -> int:
         for schedule in schedules:
             Scheduler(schedule, stop).start()
         mailbox.watch(stop)
-        print_banner(env, outputs, api_port, aws_port, simulator.port, seeded, schedules)
+        print_banner(env, outputs, api_port, aws_port, simulator.port, seeded, schedules, offset)
         # Explicit handlers: a shell that starts `make run` in the background hands it an
         # ignored SIGINT, and Ctrl-C must still stop everything.
         for stop_signal in (signal.SIGINT, signal.SIGTERM):
@@ -300,8 +314,17 @@ def print_banner(
     sim: int,
     seeded: int,
     schedules: list[Schedule],
+    offset: float | None = None,
 ) -> None:
+    from chalicelib.clock import WIB, now
+
     graph = env["WHATSAPP_API_URL"]
+    moved = []
+    if offset is not None:
+        moved = [
+            f"  Clock moved (LIGAT_LOCAL_CLOCK): it is {now().astimezone(WIB):%F %H:%M} WIB",
+            "",
+        ]
     lines = [
         "",
         "LIGAT is running locally (Ctrl-C stops everything)",
@@ -319,6 +342,7 @@ def print_banner(
         + "; the cron ones also run once now",
         "  (daily_checks: yesterday's rekap e-mail to the local admin, in the mailbox).",
         "",
+        *moved,
         "  Data lives in the embedded AWS's memory: it is kept while this runs and starts",
         "  empty the next time (tickets, conversations and queued messages included).",
         "",
