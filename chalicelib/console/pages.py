@@ -36,9 +36,13 @@ class Page:
 
 PAGES: dict[str, Page] = {
     page.name: page
-    for page in (Page("akun", "Akun saya", Permission.SELF, "akun.html", "akun.js"),)
+    for page in (
+        Page("dashboard", "Dasbor", Permission.TICKETS_LIST, "dashboard.html", "dashboard.js"),
+        Page("inbox", "Percakapan", Permission.CONVERSATIONS_INBOX, "inbox.html", "inbox.js"),
+        Page("akun", "Akun saya", Permission.SELF, "akun.html", "akun.js"),
+    )
 }
-HOME = "akun"
+HOME = "dashboard"
 
 
 def allowed(principal: Principal) -> list[Page]:

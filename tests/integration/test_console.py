@@ -55,7 +55,7 @@ def test_a_page_without_a_session_sends_the_browser_to_sign_in(api):
     assert response.status_code == 302
     assert response.headers["Location"] == "/console/login?next=/console/akun"
     home = get(api, "/console")
-    assert home.status_code == 302 and home.headers["Location"] == "/console/akun"
+    assert home.status_code == 302 and home.headers["Location"] == "/console/dashboard"
 
 
 def test_sign_in_keeps_the_tokens_in_http_only_cookies_and_out_of_the_page(api, admin):
