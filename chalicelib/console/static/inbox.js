@@ -44,7 +44,7 @@
     }
     rows.forEach(function (row) {
       var when = row.state === "held" && row.held_by
-        ? "dilayani " + row.held_by
+        ? "oleh " + row.held_by
         : "sejak " + L.dateTime(row.since);
       list.appendChild(el("li", {},
         el("a", {
@@ -58,7 +58,7 @@
         },
         el("span", { class: "who-line" },
           el("strong", { text: row.name || "Warga" }), " ",
-          el("span", { class: "muted", text: row.phone })),
+          el("span", { class: "muted nowrap", text: row.phone })),
         el("span", { class: "badge " + row.state, text: STATES[row.state] }),
         el("span", { class: "muted small", text: " " + when }))));
     });
