@@ -14,7 +14,17 @@ import sys
 import time
 
 # Modules holding @figure functions; the table follows this order. Add new ones here.
-MODULES = ("webhook", "imports", "calls", "routing", "reliability", "tickets", "rekap", "deploy")
+MODULES = (
+    "webhook",
+    "imports",
+    "calls",
+    "routing",
+    "reliability",
+    "tickets",
+    "rekap",
+    "deploy",
+    "console",
+)
 
 
 def main(argv: list[str] | None = None) -> int:

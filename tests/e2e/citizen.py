@@ -111,7 +111,9 @@ class SimCitizen:
         """Tap a reply button ({"id", "title"})."""
         return self.send(expect, type="button_reply", id=button["id"], title=button["title"])
 
-    def pin(self, latitude: float, longitude: float, place: str = "", expect: int = 1):
+    def pin(
+        self, latitude: float, longitude: float, place: str = "", expect: int = 1
+    ) -> list[Body]:
         return self.send(
             expect, type="location", latitude=latitude, longitude=longitude, name_place=place
         )
