@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt | cksum | cut -d' ' -f1)
 
-.PHONY: run test lint bench rekap poster secrets deploy stage-config clean
+.PHONY: run test lint bench rekap poster screenshots secrets deploy stage-config clean
 
 $(STAMP): requirements.txt requirements-dev.txt
 	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "LIGAT needs Python 3.11+"'
@@ -41,6 +41,9 @@ CODES ?=
 
 poster: $(STAMP) ## A4 poster (PDF), 1080x1080 PNG, QR code and link per campaign code in dist/sosialisasi/
 	$(BIN)/python -m tools.poster --out dist/sosialisasi $(CODES)
+
+screenshots: $(STAMP) ## docs/screenshots/: every console page, the simulator and the mailbox at 1280x800
+	$(BIN)/python -m tools.screenshots --out docs/screenshots
 
 # Deploy (see README "Deploy" and docs/runbook.md). Values left empty keep the stack's previous
 # ones, so `make deploy STAGE=prod` alone redeploys the stage as it is.

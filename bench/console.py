@@ -67,8 +67,7 @@ def first_load(stack: Any, path: str, cookie: str) -> tuple[int, list[str]]:
 
 @figure
 def console_pages(ctx: Context) -> list[Row]:
-    from tests.e2e.console import CHROMIUM
-    from tools.stack import ToolStack
+    from tools.stack import CHROMIUM, ToolStack
 
     rows: list[Row] = []
     with ToolStack.start() as stack:
@@ -105,7 +104,7 @@ def console_pages(ctx: Context) -> list[Row]:
 def _interactive_rows(ctx: Context, stack: Any, paths: list[tuple[str, str]]) -> list[Row]:
     from playwright.sync_api import sync_playwright
 
-    from tests.e2e.console import CHROMIUM, CHROMIUM_ARGS
+    from tools.stack import CHROMIUM, CHROMIUM_ARGS
 
     samples = QUICK_SAMPLES if ctx.quick else SAMPLES
     with _BlankPage() as blank, sync_playwright() as playwright:

@@ -248,7 +248,9 @@ def main() -> int:
         f"http://127.0.0.1:{api_port}/webhook",
         env["WHATSAPP_APP_SECRET"],
     )
-    mailbox = Mailbox()
+    from chalicelib import clock
+
+    mailbox = Mailbox(clock=clock.now)  # the stack's clock, moved or not
     simulator.mount(mailbox_pages(mailbox, lambda: invoke("daily_checks")))
     simulator.start()
 

@@ -27,6 +27,16 @@ PORTS = ("LIGAT_PORT", "LIGAT_AWS_PORT", "LIGAT_SIM_PORT")
 SAMPLE_REPORTER = ("6281200000701", "Warga Contoh")
 SAMPLE_CHAT = ("6281200000702", "Ibu Contoh")
 TICKET = re.compile(r"LGT-\d{4}-\d{4,}")
+CHROMIUM = "/usr/bin/chromium"  # Debian's; the console's browser tests use the same
+CHROMIUM_ARGS = [
+    "--headless=new",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 
 
 def free_port() -> int:

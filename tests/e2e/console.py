@@ -18,17 +18,10 @@ from playwright.sync_api import Page, expect
 
 from chalicelib.staff.roles import Role
 from tests.e2e.test_auth_local_stack import call, printed_admin
+from tools.stack import CHROMIUM, CHROMIUM_ARGS  # one Chromium for the tests and the tools
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless=new",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
+__all__ = ["CHROMIUM", "CHROMIUM_ARGS"]
+
 WAIT_MS = 20_000
 ARTIFACTS = Path(os.environ.get("LIGAT_ARTIFACTS", "/tmp/ligat-artifacts"))
 PASSWORD = "Konsol-Dinsos-2026"
