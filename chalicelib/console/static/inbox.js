@@ -149,7 +149,10 @@
       if (link.dataset.conv === current) link.setAttribute("aria-current", "true");
       else link.removeAttribute("aria-current");
     });
-    readChat().catch(L.failed);
+    readChat().then(function () {
+      // On a phone the chat is under the list: bring it into view.
+      if (window.innerWidth < 900) document.getElementById("chat").scrollIntoView();
+    }, L.failed);
   }
 
   // -- polling -----------------------------------------------------------------------------
