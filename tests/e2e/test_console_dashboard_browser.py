@@ -163,3 +163,30 @@ def test_the_admin_answers_a_citizen_in_the_inbox_and_hands_the_chat_back(staff_
     expect(page.locator("#release")).to_be_hidden()
     expect(page.locator("#conversations")).to_contain_text("Tidak ada chat yang menunggu")
     told(citizen, "Petugas telah mengakhiri chat ini")
+
+
+def test_the_inbox_polls_only_while_the_tab_is_visible(staff_page, local_stack):
+    page = staff_page(Role.ADMIN)
+    polled: list[str] = []
+    page.on(
+        "request",
+        lambda request: polled.append(request.url) if "/admin/conversations" in request.url else 0,
+    )
+    page.goto(f"{local_stack.api}/console/inbox")
+    expect(page.locator("#conversations")).not_to_have_attribute("aria-busy", "true")
+    page.wait_for_timeout(5_600)
+    assert len(polled) >= 2  # the first read, then every 5 s
+
+    hide = """state => {
+        Object.defineProperty(document, "visibilityState", {value: state, configurable: true});
+        document.dispatchEvent(new Event("visibilitychange"));
+    }"""
+    page.evaluate(hide, "hidden")
+    page.wait_for_timeout(300)
+    before = len(polled)
+    page.wait_for_timeout(5_600)
+    assert len(polled) == before  # a hidden tab costs nothing
+
+    page.evaluate(hide, "visible")
+    page.wait_for_timeout(1_000)
+    assert len(polled) > before  # at once on return, not 5 s later
