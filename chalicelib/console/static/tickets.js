@@ -117,7 +117,7 @@
     var box = document.getElementById("queue");
     box.setAttribute("aria-busy", "true");
     var query = params();
-    query.set("limit", "25");
+    if (!query.has("limit")) query.set("limit", "25");
     L.api("GET", "/admin/tickets?" + query.toString()).then(function (list) {
       render(box, list);
       pager(list);
@@ -152,6 +152,10 @@
   document.addEventListener("DOMContentLoaded", function () {
     var form = document.getElementById("filters");
     fillForm(form, params());
+    var narrowed = FILTERS.some(function (name) { return name !== "q" && params().has(name); });
+    if (narrowed || window.matchMedia("(min-width: 700px)").matches) {
+      document.getElementById("more-filters").open = true;
+    }
     form.addEventListener("submit", onSubmit);
     window.addEventListener("popstate", load);
     people().then(load, function (error) { L.failed(error); load(); });
