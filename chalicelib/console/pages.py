@@ -36,7 +36,11 @@ class Page:
 
 PAGES: dict[str, Page] = {
     page.name: page
-    for page in (Page("akun", "Akun saya", Permission.SELF, "akun.html", "akun.js"),)
+    for page in (
+        Page("tickets", "Antrean", Permission.TICKETS_LIST, "tickets.html", "tickets.js"),
+        Page("akun", "Akun saya", Permission.SELF, "akun.html", "akun.js"),
+        Page("ticket", "Tiket", Permission.TICKETS_READ, "ticket.html", "ticket.js", nav=False),
+    )
 }
 HOME = "akun"
 

@@ -48,6 +48,7 @@ def list_tickets(call: Call) -> Any:
         created_from=filters.created_from,
         created_to=filters.created_to,
         search=filters.q,
+        oldest=filters.sort == "oldest",
     )
     try:
         return ticket_service().queue(call.staff, query, filters.limit, filters.cursor)
