@@ -19,6 +19,7 @@ import pytest
 import requests
 import schemathesis
 from hypothesis import HealthCheck, given, settings
+from hypothesis.errors import Unsatisfiable
 from schemathesis import GenerationMode
 from schemathesis.checks import not_a_server_error
 from schemathesis.core.failures import FailureGroup
@@ -154,7 +155,10 @@ def check_cases(api: Any, token: str | None, strategy: Any, examples: int) -> st
         except FailureGroup as group:
             first.append(str(group))
 
-    run()
+    try:
+        run()
+    except Unsatisfiable:  # no body, no parameters (logout): nothing to make invalid
+        return None
     return first[0] if first else None
 
 
