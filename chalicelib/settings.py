@@ -74,7 +74,7 @@ class Settings(BaseModel):
     # status webhooks), so a short wait costs nothing and keeps other citizens moving.
     graph_timeout_seconds: float = 6.0
     in_lambda: bool = False
-    # Where staff open a ticket from the rekap (links: <console_url>/tiket/<number>).
+    # Where staff open a ticket from the rekap (links: <console_url>/tickets/<number>).
     console_url: str = "http://127.0.0.1:8000/console"
     # A chat held by staff goes back to the bot this long after its last message.
     handover_idle_minutes: int = Field(default=60, gt=0)

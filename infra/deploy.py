@@ -30,7 +30,14 @@ from typing import Any
 
 from botocore.exceptions import ClientError, WaiterError
 
-from infra.stage_config import CHALICE, describe, secrets_in_environment, stack_name, stage_config
+from infra.stage_config import (
+    CHALICE,
+    describe,
+    rest_api_url,
+    secrets_in_environment,
+    stack_name,
+    stage_config,
+)
 from local.provision import TEMPLATE, load_template
 
 DEFAULT_REGION = "ap-southeast-3"  # Jakarta
@@ -91,6 +98,11 @@ def deploy(
         session.client("lambda"), f"ligat-{stage}-process_inbound", outputs["InboundQueueArn"]
     )
     progress(f"partial batch responses on the inbound queue: {'set' if changed else 'already set'}")
+    if "LIGAT_CONSOLE_URL" not in environment:
+        # A first deployment learns its URL only now; the rekap's ticket links need it.
+        result.environment = stage_config(cloudformation, stage, chalice_dir)
+        progress(f"chalice deploy --stage {stage} again, with the console URL")
+        chalice_deploy(stage, region, outputs["InboundQueueName"], chalice_dir.parent)
     result.webhook_url = webhook_url(chalice_dir, stage)
     return result
 
@@ -203,13 +215,8 @@ def report_batch_item_failures(lambda_client: Any, function: str, queue_arn: str
 
 
 def webhook_url(chalice_dir: Path, stage: str) -> str | None:
-    deployed = chalice_dir / "deployed" / f"{stage}.json"
-    if not deployed.exists():
-        return None
-    for resource in json.loads(deployed.read_text()).get("resources", []):
-        if resource.get("resource_type") == "rest_api":
-            return f"{resource['rest_api_url'].rstrip('/')}/webhook"
-    return None
+    api_url = rest_api_url(chalice_dir, stage)
+    return f"{api_url}/webhook" if api_url else None
 
 
 def report(result: Deployment) -> str:
@@ -221,6 +228,8 @@ def report(result: Deployment) -> str:
             f"  Callback URL:  {result.webhook_url}",
             f"  Verify token:  {result.secrets_hint}",
             "  then subscribe to the `messages` field.",
+            "",
+            f"Staff console: {result.webhook_url.removesuffix('/webhook')}/console/",
             "",
             f"Commit .chalice/ (config.json, policy-{result.stage}-*.json, "
             f"deployed/{result.stage}.json) so the next engineer deploys the same stage.",

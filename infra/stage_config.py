@@ -49,6 +49,17 @@ def describe(cloudformation: Any, stage: str) -> tuple[dict[str, str], dict[str,
     return outputs, parameters
 
 
+def rest_api_url(chalice_dir: Path, stage: str) -> str | None:
+    """The stage's API URL as chalice recorded it in .chalice/deployed/<stage>.json."""
+    deployed = chalice_dir / "deployed" / f"{stage}.json"
+    if not deployed.exists():
+        return None
+    for resource in json.loads(deployed.read_text()).get("resources", []):
+        if resource.get("resource_type") == "rest_api":
+            return str(resource["rest_api_url"]).rstrip("/")
+    return None
+
+
 def stage_config(
     cloudformation: Any,
     stage: str,
@@ -75,6 +86,9 @@ def stage_config(
             "WHATSAPP_PHONE_NUMBER_ID": parameters.get("WhatsAppPhoneNumberId", ""),
         }
     )
+    api_url = rest_api_url(chalice_dir, stage)
+    if api_url:  # known once chalice has deployed the stage: the rekap's ticket links
+        environment["LIGAT_CONSOLE_URL"] = f"{api_url}/console"
     config_path = chalice_dir / "config.json"
     config = json.loads(config_path.read_text())
     config["stages"][stage] = {

@@ -55,6 +55,8 @@ def settings_from_env() -> dict[str, str]:
     env["WHATSAPP_API_URL"] = os.environ.get("WHATSAPP_API_URL") or f"{simulator}/v25.0"
     # Media downloads carry the access token: only to the simulator, unless told otherwise.
     env["WHATSAPP_MEDIA_ORIGINS"] = os.environ.get("WHATSAPP_MEDIA_ORIGINS") or simulator
+    console = f"http://127.0.0.1:{env['LIGAT_PORT']}/console"
+    env["LIGAT_CONSOLE_URL"] = os.environ.get("LIGAT_CONSOLE_URL") or console
     return env
 
 
@@ -331,6 +333,7 @@ def print_banner(
         "",
         "LIGAT is running locally (Ctrl-C stops everything)",
         "",
+        f"  Staff console        http://127.0.0.1:{api}/console/   sign in with the admin below",
         f"  WhatsApp simulator   http://127.0.0.1:{sim}/sim/",
         f"  Local mailbox        http://127.0.0.1:{sim}/mail/   every e-mail sent through SES",
         f"  API (chalice local)  http://127.0.0.1:{api}   webhook: /webhook",
@@ -356,6 +359,7 @@ def print_banner(
         "  Staff sign-in (admin account, Cognito on the embedded AWS):",
         f"    LIGAT_ADMIN_EMAIL      = {env['LIGAT_ADMIN_EMAIL']}",
         f"    LIGAT_ADMIN_PASSWORD   = {env['LIGAT_ADMIN_PASSWORD']}",
+        f"    in the console: http://127.0.0.1:{api}/console/ ; or the API:",
         f'    POST http://127.0.0.1:{api}/auth/login  {{"email", "password"}} -> access_token;',
         "    then `Authorization: Bearer <access_token>` on /admin/... (e.g. GET /admin/me)",
         "",

@@ -38,8 +38,10 @@ PAGES: dict[str, Page] = {
     page.name: page
     for page in (
         Page("dashboard", "Dasbor", Permission.TICKETS_LIST, "dashboard.html", "dashboard.js"),
+        Page("tickets", "Antrean", Permission.TICKETS_LIST, "tickets.html", "tickets.js"),
         Page("inbox", "Percakapan", Permission.CONVERSATIONS_INBOX, "inbox.html", "inbox.js"),
         Page("akun", "Akun saya", Permission.SELF, "akun.html", "akun.js"),
+        Page("ticket", "Tiket", Permission.TICKETS_READ, "ticket.html", "ticket.js", nav=False),
     )
 }
 HOME = "dashboard"

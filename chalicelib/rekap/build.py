@@ -246,7 +246,7 @@ class _Context:
             phone="" if hidden else mask_phone(ticket.citizen),
             nik="" if hidden else mask_nik(ticket.nik),
             description=short_description(ticket.description),
-            link=f"{self.console_url}/tiket/{ticket.number}",
+            link=f"{self.console_url}/tickets/{ticket.number}",
             age_days=self.age_days(ticket),
             breaches=tuple(words["breaches"][name] for name in ticket.breaches(self.now)),
             due=_next_deadline(ticket),

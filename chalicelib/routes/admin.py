@@ -13,7 +13,7 @@ from datetime import date
 from chalice import Blueprint
 from pydantic import BaseModel, ConfigDict, Field
 
-from chalicelib.routes.api import ApiError, Call, query_as, staff_route
+from chalicelib.routes.api import ApiError, Call, staff_route
 from chalicelib.staff.roles import Permission
 from chalicelib.staff.schemas import (
     PASSWORD_RULE,
@@ -40,7 +40,17 @@ def me(call: Call) -> Me:
     )
 
 
-@staff_route(bp, "/admin/openapi.json", "GET", Permission.SELF, "Deskripsi OpenAPI API ini")
+ANSWERS = "chalicelib.routes.answers:"
+
+
+@staff_route(
+    bp,
+    "/admin/openapi.json",
+    "GET",
+    Permission.SELF,
+    "Deskripsi OpenAPI API ini",
+    response=ANSWERS + "OpenApiDocument",
+)
 def openapi(call: Call) -> dict[str, object]:
     from chalicelib.routes.openapi import document
 
@@ -124,7 +134,8 @@ class AuditFilters(BaseModel):
     "GET",
     Permission.AUDIT_READ,
     "Log audit: siapa membaca atau mengubah apa (filter ticket, staff, atau day)",
-    errors=(400,),
+    response=ANSWERS + "AuditLog",
+    query=AuditFilters,
 )
 def audit_log(call: Call) -> dict[str, object]:
     from chalicelib.aws import client
@@ -132,7 +143,7 @@ def audit_log(call: Call) -> dict[str, object]:
     from chalicelib.settings import get_settings
     from chalicelib.store import audit
 
-    filters = query_as(call, AuditFilters)
+    filters: AuditFilters = call.filters
     dynamodb, table = client("dynamodb"), get_settings().table_name
     if filters.ticket:
         events = audit.history(dynamodb, table, f"ticket:{filters.ticket}", filters.limit)
@@ -156,14 +167,15 @@ class SosialisasiFilters(BaseModel):
     "GET",
     Permission.REKAP_READ,
     "Warga yang datang lewat kode kampanye sosialisasi, per kode dan hari (start, end)",
-    errors=(400,),
+    response=ANSWERS + "CampaignCounts",
+    query=SosialisasiFilters,
 )
 def sosialisasi(call: Call) -> dict[str, object]:
     from datetime import timedelta
 
     from chalicelib.wiring import services
 
-    filters = query_as(call, SosialisasiFilters)
+    filters: SosialisasiFilters = call.filters
     days = (filters.end - filters.start).days + 1
     if not 1 <= days <= 92:
         fields = [{"field": "end", "message": "rentang 1 sampai 92 hari"}]

@@ -7,11 +7,15 @@ routes, the checks every request passes, in this order:
    must carry the page's CSRF token, chalicelib/console/session.py, otherwise 403)
 2. an active staff member in the directory                        otherwise 401
 3. the route's `Permission` held by the member's role (roles.py)  otherwise 403
-4. the JSON body validated by the route's pydantic model          otherwise 400 naming the field
+4. the query string validated by the route's `query` model        otherwise 400 naming the field
+5. a JSON body (Content-Type), at most 64 KB                      otherwise 415, 413
+6. the JSON body validated by the route's `body` model            otherwise 400 naming the field
 
 The handler then receives a `Call` and returns a pydantic model (200, or `status`), a
-`(status, model)` pair, or a Chalice `Response`. Handlers raise `ApiError` for other answers;
-nothing a client sends ends in a 500. Staff-facing messages are Indonesian, field names English.
+`(status, model)` pair, or a Chalice `Response`. Handlers raise `ApiError` for other answers and
+name those statuses in `errors=`, so /admin/openapi.json declares every answer a route can give
+(the checks above add theirs). Every JSON answer says `Content-Type: application/json`; nothing a
+client sends ends in a 500. Staff-facing messages are Indonesian, field names English.
 
 Adding a route (the lead's ticket routes, say):
 
@@ -31,7 +35,7 @@ import importlib
 import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any
 
 from chalice import Blueprint, Response
 from pydantic import BaseModel
@@ -43,9 +47,9 @@ if TYPE_CHECKING:
     from pydantic import ValidationError
 
 log = get_logger("routes")
-Q = TypeVar("Q", bound=BaseModel)
 
 MAX_BODY_BYTES = 64 * 1024
+JSON = "application/json"
 
 MESSAGES = {
     "unauthenticated": "Silakan masuk dulu: token tidak ada, tidak sah, atau kedaluwarsa.",
@@ -54,6 +58,7 @@ MESSAGES = {
     "invalid_json": "Badan permintaan harus berupa JSON yang valid.",
     "invalid_query": "Filter tidak valid; periksa kolom yang disebutkan.",
     "body_too_large": "Badan permintaan terlalu besar.",
+    "unsupported_media_type": "Badan permintaan harus JSON (Content-Type: application/json).",
     "auth_unavailable": "Layanan masuk sedang tidak tersedia; coba lagi sebentar lagi.",
     "csrf_failed": "Sesi halaman tidak cocok; muat ulang halaman lalu coba lagi.",
 }
@@ -78,18 +83,18 @@ class ApiError(Exception):
         body: dict[str, Any] = {"error": self.code, "message": self.message}
         if self.fields:
             body["fields"] = self.fields
-        headers: dict[str, str | list[str]] = dict(self.headers)
-        return Response(body=body, status_code=self.status, headers=headers)
+        return _json(body, self.status, self.headers)
 
 
 @dataclass
 class Call:
-    """One request, checked: who (staff routes), the validated body, the URL parameters."""
+    """One request, checked: who (staff routes), the validated body and query string (`filters`,
+    the route's `query` model), the URL parameters."""
 
     principal: Principal | None
     body: Any
     params: dict[str, str]
-    query: dict[str, str]
+    filters: Any
     source: str
 
     @property
@@ -121,6 +126,8 @@ class RouteDoc:
     response_ref: ModelRef | None = None
     status: int = 200
     errors: tuple[int, ...] = field(default=())
+    query_ref: ModelRef | None = None
+    media_type: str = JSON  # of the success answer; anything else is a file (no model)
 
     @property
     def body(self) -> type[BaseModel] | None:
@@ -129,6 +136,22 @@ class RouteDoc:
     @property
     def response(self) -> type[BaseModel] | None:
         return _resolve(self.response_ref)
+
+    @property
+    def query(self) -> type[BaseModel] | None:
+        return _resolve(self.query_ref)
+
+    @property
+    def statuses(self) -> tuple[int, ...]:
+        """Every status the route can answer: its own, the checks', and `errors`."""
+        found = {self.status, *self.errors}
+        if self.query_ref is not None:
+            found.add(400)
+        if self.body_ref is not None:
+            found.update({400, 413, 415})
+        if self.permission is not None:
+            found.update({401, 403, 503})
+        return tuple(sorted(found))
 
 
 ROUTES: list[RouteDoc] = []
@@ -159,14 +182,17 @@ def staff_route(
     response: ModelRef | None = None,
     status: int = 200,
     errors: tuple[int, ...] = (),
+    query: ModelRef | None = None,
+    media_type: str = JSON,
 ) -> Callable[[Handler], Handler]:
-    doc = RouteDoc(method, path, summary, permission, body, response, status, errors)
+    doc = RouteDoc(
+        method, path, summary, permission, body, response, status, errors, query, media_type
+    )
     return _route(bp, doc)
 
 
 def _route(bp: Blueprint, doc: RouteDoc) -> Callable[[Handler], Handler]:
     ROUTES.append(doc)
-    content_types = ["application/json"] if doc.body_ref is not None else None
 
     def register(handler: Handler) -> Handler:
         @functools.wraps(handler)
@@ -176,19 +202,18 @@ def _route(bp: Blueprint, doc: RouteDoc) -> Callable[[Handler], Handler]:
                 principal = _principal(request.headers, request.method, doc.permission)
                 call = Call(
                     principal,
-                    _body(request.raw_body, doc.body),
+                    _body(request.headers, request.raw_body, doc.body),
                     params,
-                    dict(request.query_params or {}),
+                    _query(request.query_params, doc.query),
                     _source(request.context),
                 )
                 return _answer(handler(call), doc.status)
             except ApiError as error:
                 return error.response()
 
-        options: dict[str, Any] = {"methods": [doc.method]}
-        if content_types:
-            options["content_types"] = content_types
-        bp.route(doc.path, **options)(view)
+        # Every content type reaches the view, which answers 415 itself in the documented
+        # shape (Chalice's own 415 is neither JSON of ours nor declared).
+        bp.route(doc.path, methods=[doc.method], content_types=["*/*"])(view)
         return handler
 
     return register
@@ -220,9 +245,12 @@ def _principal(headers: Any, method: str, permission: Permission | None) -> Prin
     return principal
 
 
-def _body(raw: str | bytes | None, model: type[BaseModel] | None) -> Any:
+def _body(headers: Any, raw: str | bytes | None, model: type[BaseModel] | None) -> Any:
     if model is None:
         return None
+    content_type = str(headers.get("content-type") or JSON)
+    if content_type.split(";")[0].strip().lower() != JSON:
+        raise ApiError(415, "unsupported_media_type")
     raw = raw or b""
     if len(raw) > MAX_BODY_BYTES:
         raise ApiError(413, "body_too_large")
@@ -238,12 +266,15 @@ def _body(raw: str | bytes | None, model: type[BaseModel] | None) -> Any:
         raise ApiError(400, "invalid_body", fields=field_errors(error)) from None
 
 
-def query_as(call: Call, model: type[Q]) -> Q:
-    """The query string validated by `model`; a bad one is a 400 naming the field."""
+def _query(params: Any, model: type[BaseModel] | None) -> Any:
+    """The query string validated by the route's `query` model; a bad one is a 400 naming the
+    field. Routes without one ignore the query string."""
+    if model is None:
+        return None
     from pydantic import ValidationError
 
     try:
-        return model.model_validate(call.query)
+        return model.model_validate(dict(params or {}))
     except ValidationError as error:
         raise ApiError(400, "invalid_query", fields=field_errors(error)) from None
 
@@ -264,7 +295,13 @@ def _answer(result: Any, status: int) -> Response:
     if isinstance(result, tuple):
         status, result = result
     body = result.model_dump(mode="json") if isinstance(result, BaseModel) else result
-    return Response(body=body, status_code=status)
+    return _json(body, status)
+
+
+def _json(body: Any, status: int, headers: dict[str, str] | None = None) -> Response:
+    """A JSON answer that says so (API Gateway would not add the header in every setup)."""
+    sent: dict[str, str | list[str]] = {**(headers or {}), "Content-Type": JSON}
+    return Response(body=body, status_code=status, headers=sent)
 
 
 def _source(context: dict[str, Any] | None) -> str:

@@ -30,7 +30,7 @@ THROTTLED = "Terlalu banyak percobaan masuk yang gagal. Coba lagi dalam {minutes
     "POST",
     "Masuk dengan email dan kata sandi; kata sandi sementara menjawab NEW_PASSWORD_REQUIRED",
     body=LoginRequest,
-    response=Tokens,
+    response="chalicelib.routes.answers:SignInAnswer",
     errors=(401, 429),
 )
 def login(call: Call) -> Tokens | Challenge:

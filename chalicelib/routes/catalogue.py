@@ -15,6 +15,7 @@ from chalicelib.staff.roles import Permission
 bp = Blueprint(__name__)
 
 PATH = "/admin/catalogue/{service}"
+STORED = "chalicelib.routes.answers:StoredService"
 
 
 class ServiceEdit(BaseModel):
@@ -23,7 +24,15 @@ class ServiceEdit(BaseModel):
     revision: int = Field(ge=0)  # the revision the edit was made from
 
 
-@staff_route(bp, PATH, "GET", Permission.CATALOGUE_READ, "Satu layanan katalog, dengan revisinya")
+@staff_route(
+    bp,
+    PATH,
+    "GET",
+    Permission.CATALOGUE_READ,
+    "Satu layanan katalog, dengan revisinya",
+    response=STORED,
+    errors=(404,),
+)
 def read(call: Call) -> dict[str, Any]:
     from chalicelib.aws import client
     from chalicelib.catalogue.seed import read_service
@@ -42,7 +51,8 @@ def read(call: Call) -> dict[str, Any]:
     Permission.CATALOGUE_EDIT,
     "Ubah teks satu layanan (dicek batas WhatsApp)",
     body=ServiceEdit,
-    errors=(400, 404, 409),
+    response=STORED,
+    errors=(404, 409),
 )
 def write(call: Call) -> dict[str, Any]:
     from chalicelib.aws import client

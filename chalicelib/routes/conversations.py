@@ -10,7 +10,7 @@ from typing import Any
 
 from chalice import Blueprint
 
-from chalicelib.routes.api import ApiError, Call, query_as, staff_route
+from chalicelib.routes.api import ApiError, Call, staff_route
 from chalicelib.staff.roles import Permission
 
 bp = Blueprint(__name__)
@@ -26,13 +26,10 @@ MODELS = "chalicelib.handover"
     Permission.CONVERSATIONS_INBOX,
     "Chat warga yang diserahkan ke petugas (menunggu / sedang dilayani)",
     response=f"{MODELS}:ConversationList",
-    errors=(400,),
+    query=f"{MODELS}:InboxFilters",
 )
 def inbox(call: Call) -> Any:
-    from chalicelib.handover import InboxFilters
-
-    filters = query_as(call, InboxFilters)
-    return _service().inbox(call.staff, filters.waiting)
+    return _service().inbox(call.staff, call.filters.waiting)
 
 
 @staff_route(

@@ -9,7 +9,7 @@ from typing import Any
 from pydantic import BaseModel
 from pydantic.json_schema import models_json_schema
 
-from chalicelib.routes.api import ROUTES, RouteDoc
+from chalicelib.routes.api import JSON, ROUTES, RouteDoc
 from chalicelib.staff.schemas import Error
 
 _REASONS = {
@@ -19,17 +19,26 @@ _REASONS = {
     401: "Belum masuk, atau token tidak sah/kedaluwarsa",
     403: "Peran tidak diizinkan",
     404: "Tidak ditemukan",
+    406: "Minta berkas dengan header Accept jenis berkasnya",
     409: "Konflik dengan keadaan saat ini",
     413: "Badan permintaan terlalu besar",
+    415: "Badan permintaan harus JSON",
     429: "Terlalu banyak percobaan",
     503: "Layanan masuk tidak tersedia",
+}
+
+# URL parameters whose form the handlers check (anything else is an opaque id).
+_TEXT: dict[str, Any] = {"type": "string", "minLength": 1}
+_PATH: dict[str, dict[str, Any]] = {
+    "day": {"type": "string", "format": "date"},  # a WIB day, YYYY-MM-DD
+    "number": {"type": "string", "pattern": r"^LGT-\d{4}-\d{4,}$"},  # tickets/numbers.py
 }
 
 
 def document(title: str = "LIGAT staff API", version: str = "1") -> dict[str, Any]:
     models: set[type[BaseModel]] = {Error}
     for route in ROUTES:
-        models.update(m for m in (route.body, route.response) if m is not None)
+        models.update(m for m in (route.body, route.response, route.query) if m is not None)
     ordered = sorted(models, key=lambda m: m.__name__)
     _, schemas = models_json_schema(
         [(m, "validation") for m in ordered], ref_template="#/components/schemas/{model}"
@@ -58,33 +67,50 @@ def document(title: str = "LIGAT staff API", version: str = "1") -> dict[str, An
 def _operation(route: RouteDoc) -> dict[str, Any]:
     operation: dict[str, Any] = {"summary": route.summary, "responses": {}}
     parameters = [
-        {"name": name, "in": "path", "required": True, "schema": {"type": "string"}}
+        {"name": name, "in": "path", "required": True, "schema": _PATH.get(name, _TEXT)}
         for name in re.findall(r"{(\w+)}", route.path)
     ]
+    if route.query is not None:
+        parameters.extend(_query_parameters(route.query))
     if parameters:
         operation["parameters"] = parameters
     if route.body is not None:
         operation["requestBody"] = {
             "required": True,
-            "content": {"application/json": {"schema": _ref(route.body)}},
+            "content": {JSON: {"schema": _ref(route.body)}},
         }
-    success: dict[str, Any] = {"description": _REASONS.get(route.status, "OK")}
-    if route.response is not None:
-        success["content"] = {"application/json": {"schema": _ref(route.response)}}
-    operation["responses"][str(route.status)] = success
-    errors = set(route.errors)
-    if route.body is not None:
-        errors.add(400)
     if route.permission is not None:
         operation["security"] = [{"cognito": []}]
         operation["x-ligat-permission"] = route.permission.value
-        errors.update({401, 403})
-    for status in sorted(errors):
-        operation["responses"][str(status)] = {
-            "description": _REASONS.get(status, "Galat"),
-            "content": {"application/json": {"schema": _ref(Error)}},
-        }
+    for status in route.statuses:
+        if status == route.status:
+            operation["responses"][str(status)] = _success(route)
+        else:
+            operation["responses"][str(status)] = {
+                "description": _REASONS.get(status, "Galat"),
+                "content": {JSON: {"schema": _ref(Error)}},
+            }
     return operation
+
+
+def _success(route: RouteDoc) -> dict[str, Any]:
+    answer: dict[str, Any] = {"description": _REASONS.get(route.status, "OK")}
+    if route.media_type != JSON:
+        answer["content"] = {route.media_type: {"schema": {"type": "string", "format": "binary"}}}
+    elif route.response is not None:
+        answer["content"] = {JSON: {"schema": _ref(route.response)}}
+    return answer
+
+
+def _query_parameters(model: type[BaseModel]) -> list[dict[str, Any]]:
+    """One query parameter per field of the route's query model, described by the model's own
+    JSON schema (the components hold it; each parameter repeats its field's schema)."""
+    schema = model.model_json_schema(ref_template="#/components/schemas/{model}")
+    required = set(schema.get("required", []))
+    return [
+        {"name": name, "in": "query", "required": name in required, "schema": field}
+        for name, field in schema.get("properties", {}).items()
+    ]
 
 
 def _ref(model: type[BaseModel]) -> dict[str, str]:

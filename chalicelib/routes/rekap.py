@@ -13,6 +13,13 @@ from chalicelib.staff.roles import Permission
 bp = Blueprint(__name__)
 
 DAY = "/admin/rekap/{day}"
+# The XLSX media type (also app.py's binary type); a literal so the route costs no import.
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _accepts(accept: str | None, media_type: str) -> bool:
+    named = {part.split(";")[0].strip().lower() for part in (accept or "").split(",")}
+    return media_type in named or "*/*" in named
 
 
 def _day(call: Call) -> date:
@@ -29,7 +36,15 @@ def _scope(call: Call):  # type: ignore[no-untyped-def]
     return Scope.for_staff(call.staff.role, call.staff.kecamatan)
 
 
-@staff_route(bp, DAY, "GET", Permission.REKAP_READ, "Rekap satu hari (angka dan baris)")
+@staff_route(
+    bp,
+    DAY,
+    "GET",
+    Permission.REKAP_READ,
+    "Rekap satu hari (angka dan baris)",
+    response="chalicelib.rekap.build:Rekap",
+    errors=(400,),
+)
 def rekap_json(call: Call) -> dict[str, object]:
     from chalicelib.rekap.send import rekap_service
 
@@ -37,12 +52,24 @@ def rekap_json(call: Call) -> dict[str, object]:
     return dict(rekap.model_dump(mode="json"))
 
 
-@staff_route(bp, f"{DAY}/xlsx", "GET", Permission.REKAP_READ, "Lampiran XLSX rekap satu hari")
+@staff_route(
+    bp,
+    f"{DAY}/xlsx",
+    "GET",
+    Permission.REKAP_READ,
+    "Lampiran XLSX rekap satu hari (header Accept menyebut jenis XLSX)",
+    errors=(400, 406),
+    media_type=XLSX,
+)
 def rekap_xlsx(call: Call) -> Response:
-    from chalicelib.rekap.send import XLSX, rekap_service
+    from chalicelib.rekap.send import rekap_service
     from chalicelib.rekap.xlsx import render_xlsx
 
     day = _day(call)
+    if not _accepts(bp.current_request.headers.get("accept"), XLSX):
+        # API Gateway sends a binary answer only to a request that names its type; Chalice
+        # would otherwise replace the file with an undocumented 400.
+        raise ApiError(406, "not_acceptable", f"Minta berkas ini dengan header Accept: {XLSX}.")
     data = render_xlsx(rekap_service().build(day, _scope(call)))
     headers: dict[str, str | list[str]] = {
         "Content-Type": XLSX,
@@ -52,7 +79,13 @@ def rekap_xlsx(call: Call) -> Response:
 
 
 @staff_route(
-    bp, f"{DAY}/send", "POST", Permission.REKAP_SEND, "Kirim ulang rekap ke penerima rekap"
+    bp,
+    f"{DAY}/send",
+    "POST",
+    Permission.REKAP_SEND,
+    "Kirim ulang rekap ke penerima rekap",
+    response="chalicelib.routes.answers:RekapSent",
+    errors=(400,),
 )
 def rekap_send(call: Call) -> dict[str, object]:
     from chalicelib.aws import client

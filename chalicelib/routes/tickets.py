@@ -10,7 +10,7 @@ from typing import Any
 
 from chalice import Blueprint
 
-from chalicelib.routes.api import ApiError, Call, query_as, staff_route
+from chalicelib.routes.api import ApiError, Call, staff_route
 from chalicelib.staff.roles import Permission
 
 # Models by name: imported on a ticket request, not on the webhook's cold start.
@@ -30,13 +30,12 @@ NUMBER = "/admin/tickets/{number}"
     Permission.TICKETS_LIST,
     "Antrian tiket (filter di URL)",
     response=TicketList,
-    errors=(400,),
+    query=_VIEWS + "TicketFilters",
 )
 def list_tickets(call: Call) -> Any:
     from chalicelib.store.tickets import BadCursor, TicketQuery
-    from chalicelib.tickets.views import TicketFilters
 
-    filters = query_as(call, TicketFilters)
+    filters = call.filters
     query = TicketQuery(
         status=filters.status,
         type=filters.type,
@@ -48,6 +47,7 @@ def list_tickets(call: Call) -> Any:
         created_from=filters.created_from,
         created_to=filters.created_to,
         search=filters.q,
+        oldest=filters.sort == "oldest",
     )
     try:
         return ticket_service().queue(call.staff, query, filters.limit, filters.cursor)

@@ -104,10 +104,11 @@ class StaffDirectory:
 
     def update(self, actor: Principal, staff_id: str, request: StaffUpdate) -> StaffMember:
         member = self.get(staff_id)
-        changes = request.model_dump(exclude_unset=True)
+        # A field sent as null is left as it is, like a field not sent.
+        changes = request.model_dump(exclude_unset=True, exclude_none=True)
         if "kecamatan" in changes:
             changes["kecamatan"] = tuple(changes["kecamatan"])
-        changes = {k: v for k, v in changes.items() if v is not None and getattr(member, k) != v}
+        changes = {k: v for k, v in changes.items() if getattr(member, k) != v}
         if actor.sub == staff_id and (
             changes.get("active") is False or changes.get("role", Role.ADMIN) != Role.ADMIN
         ):

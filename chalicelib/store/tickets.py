@@ -50,6 +50,7 @@ class TicketQuery:
     created_from: date | None = None  # WIB days, inclusive
     created_to: date | None = None
     search: str | None = None  # ticket number or part of the reporter's name
+    oldest: bool = False  # oldest first: the same index queries, read forward
 
 
 @dataclass
@@ -249,13 +250,16 @@ class TicketStore:
     def page(
         self, query: TicketQuery, now: datetime, limit: int = 25, cursor: str | None = None
     ) -> Page:
-        """One page of summaries, newest first. The cursor resumes after the last one, so
-        tickets added meanwhile neither shift nor repeat the pages that follow."""
+        """One page of summaries, newest first (oldest first with `query.oldest`: the same
+        queries read forward). The cursor resumes after the last one, so tickets added
+        meanwhile neither shift nor repeat the pages that follow."""
         if query.search and query.search.strip().upper().startswith("LGT-"):
             ticket = self.get(query.search.strip().upper())
             found = [ticket.summary()] if ticket and _matches(ticket.summary(), query, now) else []
             return Page(found, None)
         position = _decode(cursor)
+        if position is not None and position["o"] != query.oldest:
+            raise BadCursor("cursor belongs to the other sort order")
         items: list[TicketSummary] = []
         queries = 0
         for partition, index, start in self._partitions(query, now, position):
@@ -265,7 +269,7 @@ class TicketStore:
                     "IndexName": index,
                     "KeyConditionExpression": f"{index}pk = :p",
                     "ExpressionAttributeValues": {":p": _serialize(partition)},
-                    "ScanIndexForward": False,
+                    "ScanIndexForward": query.oldest,
                     "Limit": limit * 2,
                 }
                 if last:
@@ -277,12 +281,14 @@ class TicketStore:
                     if _matches(summary, query, now):
                         items.append(summary)
                         if len(items) == limit:
-                            return Page(items, _encode(partition, index, _index_key(item, index)))
+                            key = _index_key(item, index)
+                            return Page(items, _encode(partition, index, key, query.oldest))
                 last = response.get("LastEvaluatedKey")
                 if not last:
                     break
             if queries >= MAX_QUERIES:
-                return Page(items, _encode(partition, index, last) if last else None)
+                resume = _encode(partition, index, last, query.oldest) if last else None
+                return Page(items, resume)
         return Page(items, None)
 
     def between(
@@ -314,7 +320,10 @@ class TicketStore:
         else:
             last = query.created_to or now.astimezone(WIB).date()
             first = query.created_from or FIRST_MONTH
-            plan = [(keys.month_partition(m), "gsi2") for m in _months_back(last, first)]
+            months = list(_months_back(last, first))
+            if query.oldest:
+                months.reverse()
+            plan = [(keys.month_partition(m), "gsi2") for m in months]
         started = position is None
         for partition, index in plan:
             if not started:
@@ -372,8 +381,10 @@ def _index_key(item: dict[str, Any], index: str) -> dict[str, Any]:
     return {name: item[name] for name in ("pk", "sk", f"{index}pk", f"{index}sk")}
 
 
-def _encode(partition: str, index: str, start: dict[str, Any]) -> str:
-    plain = {"p": partition, "i": index, "k": {k: v["S"] for k, v in start.items()}}
+def _encode(partition: str, index: str, start: dict[str, Any], oldest: bool) -> str:
+    plain: dict[str, Any] = {"p": partition, "i": index, "k": {k: v["S"] for k, v in start.items()}}
+    if oldest:
+        plain["o"] = 1
     return base64.urlsafe_b64encode(json.dumps(plain).encode()).decode()
 
 
@@ -385,7 +396,8 @@ def _decode(cursor: str | None) -> dict[str, Any] | None:
         start = {k: {"S": str(v)} for k, v in plain["k"].items()}
         if set(start) != {"pk", "sk", f"{plain['i']}pk", f"{plain['i']}sk"}:
             raise ValueError("keys")
-        return {"p": str(plain["p"]), "i": str(plain["i"]), "k": start}
+        oldest = bool(plain.get("o"))
+        return {"p": str(plain["p"]), "i": str(plain["i"]), "k": start, "o": oldest}
     except (ValueError, KeyError, TypeError, AttributeError) as error:
         raise BadCursor("cursor is not valid") from error
 

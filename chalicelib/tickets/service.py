@@ -190,7 +190,8 @@ class TicketService:
         self, ticket: Ticket, events: list[Event], viewer: Principal, now: datetime
     ) -> TicketDetail:
         """The detail with what lives outside the ticket: evidence links, the delivery of
-        every notice sent to the citizen, and their chat with staff since the ticket."""
+        every notice sent to the citizen, their chat with staff since the ticket, and whether
+        their 24-hour window is open (a reply then goes as text, else as the status template)."""
         shown = detail(ticket, events, viewer, now)
         versions = range(max(2, ticket.version - 30), ticket.version + 1)  # the latest changes
         entries = [f"notify#{ticket.number}#{v}#{n}" for v in versions for n in ("00", "01", "t")]
@@ -211,11 +212,15 @@ class TicketService:
                 )
                 for m in messages
             ]
+        last = self.store.last_inbound(ticket.citizen) if ticket.citizen else None
+        window_open = notify.window_open(last, now)
         return shown.model_copy(
             update={
                 "media_links": self._links(ticket.media),
                 "notices": notices,
                 "conversation": conversation,
+                "window_open": window_open,
+                "window_until": last + notify.WINDOW if last and window_open else None,
             }
         )
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date, datetime
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
@@ -91,6 +91,7 @@ class TicketFilters(BaseModel):
     created_from: date | None = None
     created_to: date | None = None
     q: str | None = Field(default=None, min_length=1, max_length=80)  # number or name
+    sort: Literal["newest", "oldest"] = "newest"  # by time of receipt (the index's own order)
     limit: int = Field(default=25, ge=1, le=100)
     cursor: str | None = Field(default=None, max_length=2000)
 
@@ -198,6 +199,8 @@ class TicketDetail(TicketRow):
     satisfaction: dict[str, Any] | None
     history: list[EventView]
     next_statuses: list[Status]  # the moves this viewer may make now
+    window_open: bool = False  # the citizen wrote within 24 hours: a reply goes as free text
+    window_until: datetime | None = None  # when that window closes (else: the status template)
     media_links: list[MediaLink] = []
     notices: list[NoticeView] = []
     conversation: list[ChatLine] = []  # the citizen's chat with staff since the ticket

@@ -156,6 +156,8 @@ def test_the_report_says_what_to_paste_into_meta(chalice_dir):
     result = deployer.Deployment("prod", "unchanged", {}, {}, "the one you gave", url)
     text = deployer.report(result)
     assert f"Callback URL:  {url}" in text and "deployed/prod.json" in text
+    console = "https://abc123.execute-api.ap-southeast-3.amazonaws.com/prod/console/"
+    assert f"Staff console: {console}" in text
 
 
 class FakeLambda:

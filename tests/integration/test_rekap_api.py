@@ -84,3 +84,11 @@ def test_the_month_rekap_goes_once_to_each_reader(api, stack):
     ses = get_backend("ses")["123456789012"]["ap-southeast-3"]
     [mail] = [m for m in ses.sent_messages if "kadis@dinsos.test" in json.dumps(m.destinations)]
     assert "Rekap Bulanan LIGAT" in mail.raw_data
+
+
+def test_the_xlsx_asked_for_without_naming_its_type_is_a_documented_406(api):
+    day = "2026-11-26"
+    answer = api.request("GET", f"/admin/rekap/{day}/xlsx", None, api.token(Role.PIMPINAN))
+    assert answer.status_code == 406
+    assert answer.headers["Content-Type"] == "application/json"
+    assert json.loads(answer.body)["error"] == "not_acceptable"

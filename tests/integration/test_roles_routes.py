@@ -42,6 +42,17 @@ def call(api, route: RouteDoc, token: str | None, headers: dict[str, str] | None
     return api.request(route.method, path, payload, token, **(headers or {}))
 
 
+def documented(route: RouteDoc, response) -> None:  # type: ignore[no-untyped-def]
+    """The answer is one /admin/openapi.json declares for the route, and says it is JSON."""
+    from chalicelib.routes.openapi import document
+
+    operation = document()["paths"][route.path][route.method.lower()]
+    assert str(response.status_code) in operation["responses"], (route, response.status_code)
+    declared = operation["responses"][str(response.status_code)].get("content", {})
+    content_type = response.headers.get("Content-Type", "")
+    assert content_type in declared, (route, response.status_code, content_type)
+
+
 def test_the_registry_covers_the_staff_api():
     assert {route_id(r) for r in STAFF_ROUTES} >= {
         "GET /admin/me",
@@ -57,6 +68,7 @@ def test_the_registry_covers_the_staff_api():
 def test_every_role_is_allowed_or_denied_as_declared(api, tokens, route):
     for role, token in tokens.items():
         response = call(api, route, token)
+        documented(route, response)
         if route.permission in ROLES[role].permissions:
             assert response.status_code not in (401, 403), (role, response.body)
         else:
@@ -71,6 +83,7 @@ def test_every_staff_route_refuses_requests_without_a_valid_token(api, tokens, r
     for token in (None, forged, "not-a-jwt"):
         response = call(api, route, token)
         assert response.status_code == 401
+        documented(route, response)
         assert set(body(response)) == DENIAL_KEYS
         assert response.headers["WWW-Authenticate"] == "Bearer"
 
@@ -172,6 +185,10 @@ def test_openapi_describes_every_route_with_the_request_models(api, tokens):
         if route.permission is not None:
             assert operation["x-ligat-permission"] == route.permission.value
             assert {"401", "403"} <= set(operation["responses"])
+    queue = document["paths"]["/admin/tickets"]["get"]
+    query = {p["name"]: p for p in queue["parameters"] if p["in"] == "query"}
+    assert {"status", "kecamatan", "overdue", "cursor", "limit"} <= set(query)
+    assert query["limit"]["schema"]["maximum"] == 100  # the TicketFilters model, not a copy
     create = document["components"]["schemas"]["StaffCreate"]
     assert set(create["required"]) >= {"email", "name", "role", "temporary_password"}
     assert (

@@ -166,6 +166,38 @@ def test_bad_patches_get_400_naming_the_field(api, admin, change, field):
     assert field in [f["field"] for f in body(response)["fields"]]
 
 
+def test_a_null_field_in_a_patch_leaves_that_field_as_it_is(api, admin):
+    member = api.add(Role.ASESOR, kecamatan=(TEMBILAHAN,))
+    response = api.patch(
+        f"/admin/staff/{member['id']}",
+        {"kecamatan": None, "name": None, "duty_officer": True},
+        admin["token"],
+    )
+    assert response.status_code == 200, response.body
+    after = body(response)
+    assert (after["kecamatan"], after["duty_officer"]) == ([TEMBILAHAN], True)
+
+
+@pytest.mark.parametrize("payload", [b"null", b"[]", b'"teks"', b"{"])
+def test_a_body_that_is_not_a_json_object_is_a_400(api, admin, payload):
+    response = api.patch(f"/admin/staff/{admin['id']}", payload, admin["token"])
+    assert response.status_code == 400
+    assert response.headers["Content-Type"] == "application/json"
+    assert body(response)["error"] in {"invalid_body", "invalid_json"}
+
+
+def test_a_body_that_is_not_json_is_refused_with_415_in_the_api_s_own_words(api, admin):
+    response = api.request(
+        "POST", "/admin/staff", b"email=a@b.c", admin["token"], **{"Content-Type": "text/plain"}
+    )
+    assert response.status_code == 415
+    assert response.headers["Content-Type"] == "application/json"
+    assert body(response) == {
+        "error": "unsupported_media_type",
+        "message": "Badan permintaan harus JSON (Content-Type: application/json).",
+    }
+
+
 def test_a_weak_temporary_password_is_refused_by_the_pool_policy(api, admin):
     response = api.post("/admin/staff", new_asesor(temporary_password="pendek"), admin["token"])
     assert response.status_code == 400

@@ -33,3 +33,18 @@ def test_stage_config_is_written_from_the_stack_outputs(aws, tmp_path: Path):
     assert sorted(p.name for p in chalice_dir.glob("policy-test-*.json")) == sorted(
         policy_file("test", f) for f in FUNCTIONS
     )
+
+
+def test_once_deployed_the_stage_knows_its_console_url_for_the_rekap_links(aws, tmp_path: Path):
+    chalice_dir = tmp_path / ".chalice"
+    shutil.copytree(CHALICE, chalice_dir, ignore=shutil.ignore_patterns("deploy*"))
+    cloudformation = boto3.client("cloudformation")
+    assert "LIGAT_CONSOLE_URL" not in stage_config(cloudformation, "test", chalice_dir)
+
+    api = "https://abc123.execute-api.ap-southeast-3.amazonaws.com/api/"
+    (chalice_dir / "deployed").mkdir()
+    record = {"resources": [{"resource_type": "rest_api", "rest_api_url": api}]}
+    (chalice_dir / "deployed" / "test.json").write_text(json.dumps(record))
+
+    environment = stage_config(cloudformation, "test", chalice_dir)
+    assert environment["LIGAT_CONSOLE_URL"] == api.rstrip("/") + "/console"

@@ -197,7 +197,7 @@ def test_each_new_report_is_one_row_in_order_of_receipt_with_wib_time_and_consol
     assert (first.kecamatan, first.desa) == ("Tembilahan", "Tembilahan Kota")
     assert first.phone == "+62 812-****-5678"
     assert first.nik == "1404********0001"
-    assert first.link == "https://ligat.example/console/tiket/LGT-2611-0101"
+    assert first.link == "https://ligat.example/console/tickets/LGT-2611-0101"
     assert rows[2].service == "Lainnya"
     assert rows[-1].received_at.strftime("%d %H:%M") == "26 23:30"
 

@@ -90,7 +90,7 @@ def test_every_new_report_is_in_the_email_with_its_console_link(render) -> None:
 
     for row in rekap.new.rows:
         assert row.number in body
-        assert f"{CONSOLE}/tiket/{row.number}" in body
+        assert f"{CONSOLE}/tickets/{row.number}" in body
     assert "Kamis, 26 November 2026" in body
     assert "08.15 WIB" in body
     assert "Bantuan Sosial Korban Bencana Alam dan Non Alam" in body
@@ -140,7 +140,7 @@ def test_html_has_no_script_and_no_external_resource_only_console_links() -> Non
         assert not any(name.startswith("on") for name in attrs), (tag, attrs)
         assert "src" not in attrs
     links = [attrs["href"] for tag, attrs in tags if "href" in attrs]
-    assert links and all(link.startswith(f"{CONSOLE}/tiket/LGT-") for link in links)
+    assert links and all(link.startswith(f"{CONSOLE}/tickets/LGT-") for link in links)
     assert [
         url for url in re.findall(r"https?://[^\s\"<]+", markup) if not url.startswith(CONSOLE)
     ] == []

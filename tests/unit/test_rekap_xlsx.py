@@ -55,7 +55,7 @@ def test_ticket_sheet_has_one_typed_row_per_new_ticket_matching_the_json() -> No
         assert cells[12] == row.age_days and isinstance(cells[12], int)
     first = sheet.cell(row=2, column=14)
     assert first.hyperlink is not None
-    assert first.hyperlink.target == "https://ligat.example/console/tiket/LGT-2611-0101"
+    assert first.hyperlink.target == "https://ligat.example/console/tickets/LGT-2611-0101"
     assert sheet.cell(row=6, column=2).value.strftime("%H:%M") == "23:30"
     assert sheet.cell(row=2, column=2).number_format == "dd/mm/yyyy hh:mm"
 
