@@ -144,7 +144,9 @@ def test_the_admin_answers_a_citizen_in_the_inbox_and_hands_the_chat_back(staff_
     expect(page.locator("#reply textarea")).to_have_value("")
     told(citizen, answer)
 
-    # The citizen's next message appears without a reload (the page polls while visible).
+    # The citizen's next message appears without a reload (the page polls while visible), also
+    # after a poll has seen the chat leave the "waiting" list this page shows.
+    page.wait_for_timeout(5_500)
     thanks = "Terima kasih banyak, Pak."
     citizen.send(expect=0, type="text", text=thanks)
     expect(page.locator("#messages .bubble.in").last).to_contain_text(thanks, timeout=20_000)

@@ -33,13 +33,15 @@ def cookie_of(api, role: Role) -> str:
 
 
 @pytest.mark.parametrize("role", [Role.ADMIN, Role.ASESOR, Role.PIMPINAN])
-def test_every_role_that_reads_tickets_gets_the_queue_first_and_the_ticket_page(api, role):
+def test_every_role_that_reads_tickets_gets_the_queue_after_the_dashboard_and_the_ticket_page(
+    api, role
+):
     cookie = cookie_of(api, role)
     queue = get(api, "/console/tickets", cookie)
     assert queue.status_code == 200
     html = queue.body.decode()
     nav = re.search(r"<nav[^>]*>(.*?)</nav>", html, re.S).group(1)
-    assert re.findall(r'href="/console/(\w+)"', nav)[0] == "tickets"
+    assert re.findall(r'href="/console/(\w+)"', nav)[:2] == ["dashboard", "tickets"]
     assert 'aria-current="page">Antrean</a>' in html
     assert re.search(r'src="/console/static/tickets.js\?v=[0-9a-f]+"', html)
     assert 'name="sort"' in html and 'name="q"' in html and "Tembilahan" in html

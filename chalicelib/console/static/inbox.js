@@ -16,6 +16,11 @@
   var seen = ""; // the open chat's row as last read: re-read the chat when it changes
   var drawn = ""; // the messages on screen
   var timer = null, polling = false, lastProblem = "", windowText = "";
+  var live = null; // every live chat at the last poll
+
+  function shown(rows) {
+    return rows.filter(function (row) { return !waitingOnly || row.state === "waiting"; });
+  }
 
   function chatPath(conv) {
     return "/admin/conversations/" + encodeURIComponent(conv);
@@ -160,9 +165,10 @@
   function refresh() {
     if (polling) return Promise.resolve();
     polling = true;
-    var path = "/admin/conversations" + (waitingOnly ? "?waiting=true" : "");
-    return L.api("GET", path).then(function (data) {
-      drawList(data.conversations);
+    // Every live chat, filtered here: the open chat's row is needed even when it is not waiting.
+    return L.api("GET", "/admin/conversations").then(function (data) {
+      live = data.conversations;
+      drawList(shown(live));
       if (!current) return null;
       var row = data.conversations.filter(function (r) { return r.citizen === current; })[0];
       var signature = row ? rowSignature(row) : "gone";
@@ -240,7 +246,7 @@
     only.addEventListener("change", function () {
       waitingOnly = only.checked;
       keepUrl();
-      refresh();
+      if (live) drawList(shown(live));
     });
     document.getElementById("reply").addEventListener("submit", reply);
     document.getElementById("release").addEventListener("click", release);
