@@ -5,7 +5,7 @@ first load (gzip): the page's HTML (signed in as the admin) and every script and
 time to interactive, slow 3G: headless Chromium throttled through the DevTools protocol
     (`Network.emulateNetworkConditions`: 400 kbit/s each way, 400 ms round trip), a fresh
     browser context each sample (nothing cached), from navigation until the load event has
-    fired and no element is still `aria-busy` (the page's data is on screen); the floor is a
+    fired and nothing shown is still `aria-busy` (the page's data is on screen); the floor is a
     blank page of a few bytes on the same throttle. Samples interleaved, median reported.
 
 Both run against `make run`'s stack (tools/stack.py), started here with one sample report.
@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from bench.core import NA, PASS, Context, Row, figure, interleave, median, ratio_row
+from tools.stack import CHROMIUM, CHROMIUM_ARGS, SETTLED, ToolStack
 
 GOAL_BYTES = 200_000
 SAMPLES, QUICK_SAMPLES = 3, 1
@@ -33,8 +34,6 @@ SLOW_3G = {
     "downloadThroughput": 400_000 / 8,  # bytes per second
     "uploadThroughput": 400_000 / 8,
 }
-READY = """() => document.readyState === "complete"
-    && !document.querySelector('[aria-busy="true"]') && performance.now()"""
 ASSET = re.compile(r'(?:src|href)="(/console/static/[^"?]+)(?:\?[^"]*)?"')
 TIMEOUT_MS = 90_000
 
@@ -67,7 +66,6 @@ def first_load(stack: Any, path: str, cookie: str) -> tuple[int, list[str]]:
 
 @figure
 def console_pages(ctx: Context) -> list[Row]:
-    from tools.stack import CHROMIUM, ToolStack
 
     rows: list[Row] = []
     with ToolStack.start() as stack:
@@ -103,8 +101,6 @@ def console_pages(ctx: Context) -> list[Row]:
 
 def _interactive_rows(ctx: Context, stack: Any, paths: list[tuple[str, str]]) -> list[Row]:
     from playwright.sync_api import sync_playwright
-
-    from tools.stack import CHROMIUM, CHROMIUM_ARGS
 
     samples = QUICK_SAMPLES if ctx.quick else SAMPLES
     with _BlankPage() as blank, sync_playwright() as playwright:
@@ -161,7 +157,9 @@ def _time_to_interactive(browser: Any, session: Any, url: str) -> float:
         devtools.send("Network.setCacheDisabled", {"cacheDisabled": True})
         devtools.send("Network.emulateNetworkConditions", SLOW_3G)
         page.goto(url, wait_until="commit", timeout=TIMEOUT_MS)
-        ready = page.wait_for_function(READY, polling="raf", timeout=TIMEOUT_MS)
+        ready = page.wait_for_function(
+            f"() => ({SETTLED})() && performance.now()", polling="raf", timeout=TIMEOUT_MS
+        )
         return float(ready.json_value()) / 1000
     finally:
         context.close()

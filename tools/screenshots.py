@@ -20,14 +20,12 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from tools.stack import CHROMIUM, CHROMIUM_ARGS, SAMPLE_REPORTER, ToolStack
+from tools.stack import CHROMIUM, CHROMIUM_ARGS, SAMPLE_REPORTER, SETTLED, ToolStack
 
 DEFAULT_OUT = Path("docs/screenshots")
 WIDTH, HEIGHT = 1280, 800
 OFFICE_HOURS = "2026-11-24T10:00:00+07:00"  # a Tuesday morning
 WAIT_MS = 30_000
-SETTLED = """() => document.readyState === "complete"
-    && !document.querySelector('[aria-busy="true"]')"""
 
 
 def open_first_chat(page: Any) -> None:

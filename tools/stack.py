@@ -27,6 +27,11 @@ PORTS = ("LIGAT_PORT", "LIGAT_AWS_PORT", "LIGAT_SIM_PORT")
 SAMPLE_REPORTER = ("6281200000701", "Warga Contoh")
 SAMPLE_CHAT = ("6281200000702", "Ibu Contoh")
 TICKET = re.compile(r"LGT-\d{4}-\d{4,}")
+# A console page is settled when it has loaded and nothing shown is still busy (a page marks
+# what it is loading with aria-busy="true"; a hidden placeholder may keep the mark).
+SETTLED = """() => document.readyState === "complete"
+    && Array.from(document.querySelectorAll('[aria-busy="true"]'))
+        .every(node => node.getClientRects().length === 0)"""
 CHROMIUM = "/usr/bin/chromium"  # Debian's; the console's browser tests use the same
 CHROMIUM_ARGS = [
     "--headless=new",
