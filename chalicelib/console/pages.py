@@ -36,7 +36,12 @@ class Page:
 
 PAGES: dict[str, Page] = {
     page.name: page
-    for page in (Page("akun", "Akun saya", Permission.SELF, "akun.html", "akun.js"),)
+    for page in (
+        Page("akun", "Akun saya", Permission.SELF, "akun.html", "akun.js"),
+        Page("catalogue", "Katalog", Permission.CATALOGUE_READ, "catalogue.html", "catalogue.js"),
+        Page("rekap", "Rekap", Permission.REKAP_READ, "rekap.html", "rekap.js"),
+        Page("staff", "Staf", Permission.STAFF_DIRECTORY, "staff.html", "staff.js"),
+    )
 }
 HOME = "akun"
 
