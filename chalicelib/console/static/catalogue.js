@@ -31,12 +31,14 @@
     return value.split("\n").map(function (line) { return line.trim(); }).filter(Boolean);
   }
 
-  /* WhatsApp's *bold* as <strong>, everything else as text. */
+  /* WhatsApp's *bold* and _italic_ as <strong> and <em>, everything else as text. */
   function whatsapp(text) {
     var out = [];
-    text.split(/(\*[^*\n]+\*)/).forEach(function (part) {
+    text.split(/(\*[^*\n]+\*|(?<!\w)_[^_\n]+_(?!\w))/).forEach(function (part) {
+      if (!part) return;
       if (/^\*[^*\n]+\*$/.test(part)) out.push(el("strong", { text: part.slice(1, -1) }));
-      else if (part) out.push(part);
+      else if (/^_[^_\n]+_$/.test(part)) out.push(el("em", { text: part.slice(1, -1) }));
+      else out.push(part);
     });
     return out;
   }

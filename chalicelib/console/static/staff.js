@@ -7,7 +7,7 @@
   var members = [], editing = null;
 
   function kecamatanNames(codes) {
-    if (!codes.length) return "Semua kecamatan";
+    if (!codes.length) return "Belum ditentukan";
     return codes.map(function (code) { return L.label("kecamatan", code); }).join(", ");
   }
 
@@ -20,7 +20,9 @@
   function fillKecamatan(form) {
     var box = form.querySelector(".kecamatan-list");
     var kecamatan = L.config.labels.kecamatan;
-    Object.keys(kecamatan).forEach(function (code) {
+    Object.keys(kecamatan).sort(function (a, b) {
+      return kecamatan[a].localeCompare(kecamatan[b], "id");
+    }).forEach(function (code) {
       box.appendChild(el("label", { class: "check" },
         el("input", { type: "checkbox", name: "kecamatan", value: code }), kecamatan[code]));
     });
