@@ -11,6 +11,7 @@ as stored, through GET /admin/catalogue.
 from __future__ import annotations
 
 import io
+import re
 import secrets
 import zipfile
 from datetime import datetime, timedelta
@@ -19,6 +20,7 @@ import pytest
 
 from chalicelib.clock import WIB
 from chalicelib.staff.roles import Role
+from tests.e2e.citizen import SimCitizen, button, text_of
 from tests.e2e.console import (
     DESKTOP,
     PASSWORD,
@@ -37,6 +39,8 @@ pytestmark = [pytest.mark.e2e, pytest.mark.browser]
 
 SERVICE = "ziarah_tmp"
 RED = "rgb(179, 38, 30)"  # --bad in console.css
+WA_ID = "6281200000417"
+TICKET = re.compile(r"LGT-\d{4}-\d{4,}")
 
 
 def open_service(page, local_stack, service: str = SERVICE) -> None:  # type: ignore[no-untyped-def]
@@ -90,6 +94,13 @@ def test_the_admin_edits_a_service_with_the_preview_and_the_limits_live(staff_pa
 def test_the_rekap_is_previewed_and_downloaded_as_xlsx_and_resent_after_confirming(
     staff_page, local_stack
 ):
+    citizen = SimCitizen(local_stack.sim, WA_ID, "Sari Rekap")
+    [offer] = citizen.say("Rumah warga terbakar, satu keluarga tidak punya tempat tinggal.")
+    citizen.press(button(offer, "urg:start"))
+    [summary] = citizen.say("Tembilahan Kota")
+    [confirmation] = citizen.press(button(summary, "rpt:send"))
+    number = TICKET.search(text_of(confirmation)).group(0)
+
     page = staff_page(Role.ADMIN)
     page.goto(f"{local_stack.api}/console/rekap")
     yesterday = (datetime.now(WIB) - timedelta(days=1)).date().isoformat()
@@ -100,6 +111,9 @@ def test_the_rekap_is_previewed_and_downloaded_as_xlsx_and_resent_after_confirmi
     page.fill("input[name=day]", today)
     page.click("#rekap-form button[type=submit]")
     expect(page.locator(".figures .card").first).to_contain_text("Laporan baru")
+    link = page.locator(f"table.rekap-rows a[href='/console/tickets/{number}']").first
+    expect(link).to_be_visible()
+    expect(page.locator("#rekap")).not_to_contain_text(WA_ID)  # the phone is masked
 
     with page.expect_download() as started:
         page.click("#rekap-download")
@@ -146,8 +160,7 @@ def test_the_admin_adds_an_asesor_who_signs_in_without_the_staff_menu(
     expect(page.locator("#flash")).to_contain_text("ditambahkan")
     row = page.locator(f"#staff-table tr[data-email='{email}']")
     expect(row).to_contain_text("Asesor")
-    kecamatan = row.locator("td").nth(2)
-    expect(kecamatan).not_to_have_text("Semua")
+    expect(row.locator("td").nth(2)).to_have_text("Reteh")  # 14.04.01
 
     row.locator("button").click()
     edit = page.locator("#staff-edit")
