@@ -134,9 +134,11 @@ def local_stack() -> Iterator[LocalStack]:
     assert not leaks, f"personal data in the local stack's output: {leaks[:3]}"
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def console_browser() -> Iterator[Browser]:
-    """Headless Chromium for the console tests (tests/e2e/console.py)."""
+    """Headless Chromium for the console tests (tests/e2e/console.py). One per module: Playwright's
+    sync API runs one instance per process at a time, and other modules (the simulator, the
+    mailbox, the rekap on a phone) start their own."""
     skip_without_chromium()
     from playwright.sync_api import sync_playwright
 
