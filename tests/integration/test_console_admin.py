@@ -8,7 +8,6 @@ import re
 
 import pytest
 
-from chalicelib.console.pages import PAGES
 from chalicelib.staff.roles import Role
 from tests.integration.test_console import get, jar, sign_in
 from tests.staffkit import open_staff_api
@@ -28,10 +27,6 @@ def api(stack, monkeypatch, tmp_path):
 def cookie_for(api, role: Role) -> str:
     account = api.add(role, email=f"{role.value}.halaman@dinsos.test", kecamatan=("14.04.01",))
     return jar(sign_in(api, account["email"]))
-
-
-def test_the_pages_follow_akun_in_the_registry():
-    assert list(PAGES)[list(PAGES).index("akun") :][:4] == ["akun", "catalogue", "rekap", "staff"]
 
 
 @pytest.mark.parametrize("role", list(Role), ids=lambda role: role.value)
