@@ -99,8 +99,28 @@ def read_service(dynamodb: Any, table: str, service_id: str) -> dict[str, Any] |
         Key={"pk": {"S": PK}, "sk": {"S": f"SERVICE#{service_id}"}},
         ConsistentRead=True,
     ).get("Item")
-    if item is None:
-        return None
+    return None if item is None else _stored_service(item)
+
+
+def list_services(dynamodb: Any, table: str) -> list[dict[str, Any]]:
+    """Every service as stored (the shape of `read_service`), in the catalogue's order."""
+    items: list[dict[str, Any]] = []
+    kwargs: dict[str, Any] = {
+        "TableName": table,
+        "KeyConditionExpression": "pk = :pk AND begins_with(sk, :kind)",
+        "ExpressionAttributeValues": {":pk": {"S": PK}, ":kind": {"S": "SERVICE#"}},
+    }
+    while True:
+        response = dynamodb.query(**kwargs)
+        items.extend(response.get("Items", []))
+        if "LastEvaluatedKey" not in response:
+            break
+        kwargs["ExclusiveStartKey"] = response["LastEvaluatedKey"]
+    items.sort(key=lambda i: int(i.get("position", {"N": "0"})["N"]))
+    return [_stored_service(item) for item in items]
+
+
+def _stored_service(item: dict[str, Any]) -> dict[str, Any]:
     return {
         "service": json.loads(item["data"]["S"]),
         "revision": int(item.get("revision", {"N": "0"})["N"]),

@@ -40,8 +40,11 @@ PAGES: dict[str, Page] = {
         Page("dashboard", "Dasbor", Permission.TICKETS_LIST, "dashboard.html", "dashboard.js"),
         Page("tickets", "Antrean", Permission.TICKETS_LIST, "tickets.html", "tickets.js"),
         Page("inbox", "Percakapan", Permission.CONVERSATIONS_INBOX, "inbox.html", "inbox.js"),
-        Page("akun", "Akun saya", Permission.SELF, "akun.html", "akun.js"),
         Page("ticket", "Tiket", Permission.TICKETS_READ, "ticket.html", "ticket.js", nav=False),
+        Page("catalogue", "Katalog", Permission.CATALOGUE_READ, "catalogue.html", "catalogue.js"),
+        Page("rekap", "Rekap", Permission.REKAP_READ, "rekap.html", "rekap.js"),
+        Page("staff", "Staf", Permission.STAFF_DIRECTORY, "staff.html", "staff.js"),
+        Page("akun", "Akun saya", Permission.SELF, "akun.html", "akun.js"),
     )
 }
 HOME = "dashboard"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import datetime
 from typing import Any
 
@@ -83,6 +84,20 @@ def service_answer(copy: Copy, service: Service, office: Office) -> Text:
     """The first answer: what it is, who qualifies, the key documents, cost. One note at most
     when a fact shown is still to be confirmed; the rest follows on a tap (`service_details`).
     Fits one phone screen: a long summary is cut first, then fewer lines are shown."""
+    body = ""
+    for body in _answer_variants(copy, service, office):
+        if len(body) <= ANSWER_MAX:
+            break
+    return text(fit(body, ANSWER_MAX))
+
+
+def full_answer_length(copy: Copy, service: Service, office: Office) -> int:
+    """The first answer's length before any cut: over ANSWER_MAX, the bot shortens it."""
+    return len(next(_answer_variants(copy, service, office)))
+
+
+def _answer_variants(copy: Copy, service: Service, office: Office) -> Iterator[str]:
+    """The first answer from the fullest down (SHORTER)."""
     labels = copy["answer"]
     pending = set(service.to_complete)
     cost = labels["cost_unknown"] if "cost" in pending else service.cost
@@ -92,7 +107,6 @@ def service_answer(copy: Copy, service: Service, office: Office) -> Text:
         else []
     )
     urgent = [labels["urgent"].format(emergency=emergency_line(office))] if service.urgent else []
-    body = ""
     for summary_max, eligibility, requirements in SHORTER:
         parts = [
             f"*{service.name}*",
@@ -104,10 +118,7 @@ def service_answer(copy: Copy, service: Service, office: Office) -> Text:
             *note,
             labels["more"],
         ]
-        body = "\n\n".join(parts)
-        if len(body) <= ANSWER_MAX:
-            break
-    return text(fit(body, ANSWER_MAX))
+        yield "\n\n".join(parts)
 
 
 def service_details(copy: Copy, service: Service, office: Office) -> Text:

@@ -47,12 +47,20 @@ class CampaignCounts(_Answer):
     days: dict[str, dict[str, int]]  # day → campaign code → citizens (days with none left out)
 
 
+class ServiceRevision(_Answer):
+    revision: int
+    by_name: str
+    at: str
+
+
 class StoredService(_Answer):
     service: dict[str, Any]  # a service of services.yaml
     revision: int
     source: str | None = None  # "seed" until staff edit it
     updated_by: str | None
     updated_at: str | None
+    updated_by_name: str | None = None  # GET only
+    revisions: list[ServiceRevision] = []  # GET only: the last edits, newest first
 
 
 class RekapSent(_Answer):

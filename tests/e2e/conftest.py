@@ -136,9 +136,9 @@ def local_stack() -> Iterator[LocalStack]:
 
 @pytest.fixture(scope="module")
 def console_browser() -> Iterator[Browser]:
-    """Headless Chromium for the console tests (tests/e2e/console.py). One per module: a
-    running sync Playwright would make the next module's own `sync_playwright()` (the
-    simulator's and the mailbox's tests) fail inside its event loop."""
+    """Headless Chromium for the console tests (tests/e2e/console.py). One per module: Playwright's
+    sync API runs one instance per process at a time, and other modules (the simulator, the
+    mailbox, the rekap on a phone) start their own."""
     skip_without_chromium()
     from playwright.sync_api import sync_playwright
 

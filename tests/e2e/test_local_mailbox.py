@@ -40,14 +40,14 @@ def admin_email(output: list[str]) -> str:
 
 
 def yesterdays_rekap(local_stack: Any, timeout: float = 40.0) -> dict[str, Any]:
-    """The daily rekap the startup run of daily_checks sent to the local admin."""
+    """The daily rekap the startup run of daily_checks sent to the local admin (other days'
+    rekaps, resent from the console by other tests, are not it)."""
     admin = admin_email(local_stack.output)
+    subject = "Rekap LIGAT — " + long_date(datetime.now(UTC).astimezone(WIB).date() - timedelta(1))
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         messages = json.loads(fetch(f"{local_stack.sim}/mail/api/messages")[2])["messages"]
-        rekaps = [
-            m for m in messages if m["subject"].startswith("Rekap LIGAT — ") and admin in m["to"]
-        ]
+        rekaps = [m for m in messages if m["subject"].startswith(subject) and admin in m["to"]]
         if rekaps:
             [rekap] = rekaps
             return dict(rekap)
