@@ -186,6 +186,8 @@ def test_the_admin_adds_an_asesor_who_signs_in_without_the_staff_menu(
         asesor.fill("input[name=new_password]", PASSWORD)
         asesor.fill("input[name=repeat]", PASSWORD)
         asesor.click("#new-password button[type=submit]")
+        expect(asesor).to_have_url(f"{local_stack.api}/console/dashboard")  # the home page
+        asesor.goto(f"{local_stack.api}/console/akun")
         expect(asesor.locator("#account dd").nth(2)).to_have_text("Asesor")
         nav = asesor.locator("header nav")
         expect(nav.locator("a", has_text="Katalog")).to_be_visible()
