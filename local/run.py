@@ -281,10 +281,13 @@ def main() -> int:
     stop = threading.Event()
     try:
         wait_for_port(api_port)
+        # The app is imported here, once, before the threads that use it: threads importing it
+        # at the same moment can be handed a half-built module (a fresh clone, with no bytecode
+        # cached yet, made a consumer fail every batch with "no attribute process_inbound").
+        schedules = app_schedules()
         sqs = boto3.client("sqs")
         for n in range(CONSUMERS):
             Consumer(sqs, outputs["InboundQueueUrl"], outputs["InboundQueueArn"], stop, n).start()
-        schedules = app_schedules()
         for schedule in schedules:
             Scheduler(schedule, stop).start()
         mailbox.watch(stop)
