@@ -157,28 +157,18 @@ def _expect_ticket(replies: list[dict[str, Any]]) -> str | None:
 
 
 def _complaint(citizen: str) -> list[dict[str, Any]]:
-    """A complaint about someone else, tapped and typed like test_report_flow.py, up to the
-    "Kirim" tap on the summary (the measured message)."""
+    """A complaint about someone else, as the transcript journey 04 files it (tests/data/
+    journeys.yaml, so the bench follows the conversation as it changes), up to the "Kirim" tap
+    on the summary (the measured message)."""
     from tests import payloads as wa
+    from tests.transcripts import load_journeys
 
-    def tap(row_id: str, title: str = "") -> dict[str, Any]:
-        return wa.button_reply(row_id, title or row_id, sender=citizen)
-
+    [journey] = [j for j in load_journeys() if j["id"] == "04-pengaduan-orang-lain"]
     return [
-        wa.list_reply("menu:complaint", "Buat Pengaduan", sender=citizen),
-        tap("rpt:agree", "Setuju"),
-        wa.list_reply("rpt:svc:gepeng_odha", "Gepeng & ODHA", sender=citizen),
-        tap("rpt:other", "Orang lain"),
-        _text("Seorang bapak tua, tidur di emperan toko", citizen),
-        tap("rpt:name_ok", "Ya, benar"),
-        tap("rpt:nik_unknown", "Tidak tahu"),
-        _text("tembilahan", citizen),
-        _text("tembilahan kota", citizen),
-        _text("Jl. Sudirman depan pasar", citizen),
-        _text("Sudah tiga hari tidur di emperan toko, tampak lapar.", citizen),
-        tap("rpt:skip", "Lewati"),
-        tap("rpt:anonymous", "Rahasiakan"),
-        tap("rpt:send", "Kirim"),
+        _text(step["say"], citizen)
+        if "say" in step
+        else wa.button_reply(step["tap"], step["tap"], sender=citizen)
+        for step in journey["steps"]
     ]
 
 
