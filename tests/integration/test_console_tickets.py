@@ -50,6 +50,7 @@ def test_every_role_that_reads_tickets_gets_the_queue_after_the_dashboard_and_th
     assert page.status_code == 200
     ticket = page.body.decode()
     assert 'data-page="ticket" data-number="LGT-2612-0001"' in ticket
+    assert 'aria-current="page">Antrean</a>' in ticket  # a ticket is part of the queue
     assert re.search(r'src="/console/static/ticket.js\?v=[0-9a-f]+"', ticket)
     config = '<script id="ligat-config" type="application/json">'
     assert "<script>" not in ticket.replace(config, "")

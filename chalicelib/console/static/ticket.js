@@ -80,6 +80,7 @@
     renderNotices(t.notices);
     renderHistory(t.history);
     renderActions(t);
+    document.getElementById("loading").removeAttribute("aria-busy");
     show("loading", false);
     show("ticket", true);
   }
