@@ -3,14 +3,9 @@
 
 from __future__ import annotations
 
-import os
-import socket
-import subprocess
-import sys
 import threading
 import time
 import urllib.request
-from pathlib import Path
 from typing import Any
 
 from bench.calls import new_citizen, warm_up
@@ -18,7 +13,6 @@ from bench.core import Context, Row, figure, interleave, median, ms, percentile,
 from bench.stack import queue_bodies
 
 HANG_SAMPLES, HANG_WARMUP = 20, 3
-ROOT = Path(__file__).resolve().parent.parent
 
 
 def _records(citizens: list[str]) -> list[Any]:
@@ -77,36 +71,14 @@ def reply_while_another_send_hangs(ctx: Context) -> Row:
     return ratio_row(name, median(kept["hang"]), median(kept["normal"]), 2.0, ms, notes)
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
 class LocalRun:
-    """`python -m local.run` (what `make run` starts) on free ports."""
+    """`python -m local.run` (what `make run` starts) on free ports (tools/stack.py)."""
 
     def __init__(self, secret: str) -> None:
-        self.ports = {n: _free_port() for n in ("LIGAT_PORT", "LIGAT_AWS_PORT", "LIGAT_SIM_PORT")}
-        env = {**os.environ, **{k: str(v) for k, v in self.ports.items()}}
-        env["WHATSAPP_APP_SECRET"] = secret
-        for variable in ("AWS_ENDPOINT_URL", "WHATSAPP_API_URL", "LIGAT_TABLE_NAME"):
-            env.pop(variable, None)
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "local.run"],
-            cwd=ROOT,
-            env=env,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.DEVNULL,
-            text=True,
-        )
-        assert self.process.stdout is not None
-        for line in self.process.stdout:
-            if line.strip() == "READY":
-                break
-        else:
-            raise RuntimeError("local stack did not start")
-        threading.Thread(target=self.process.stdout.read, daemon=True).start()
+        from tools.stack import PORTS, free_port, start_local_run
+
+        self.ports = {name: free_port() for name in PORTS}
+        self.process, _output = start_local_run(self.ports, secret)
 
     def post(self, body: bytes, signature: str) -> tuple[int, float]:
         request = urllib.request.Request(
@@ -121,11 +93,9 @@ class LocalRun:
         return status, time.perf_counter() - started
 
     def stop(self) -> None:
-        self.process.terminate()
-        try:
-            self.process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
+        from tools.stack import stop_local_run
+
+        stop_local_run(self.process)
 
 
 @figure

@@ -26,7 +26,6 @@ PORTS = ("LIGAT_PORT", "LIGAT_AWS_PORT", "LIGAT_SIM_PORT")
 # Made-up people: the numbers are in the simulator's range, the names are nobody's.
 SAMPLE_REPORTER = ("6281200000701", "Warga Contoh")
 SAMPLE_CHAT = ("6281200000702", "Ibu Contoh")
-TICKET = re.compile(r"LGT-\d{4}-\d{4,}")
 # A console page is settled when it has loaded and nothing shown is still busy (a page marks
 # what it is loading with aria-busy="true"; a hidden placeholder may keep the mark).
 SETTLED = """() => document.readyState === "complete"
@@ -50,6 +49,56 @@ def free_port() -> int:
         return int(probe.getsockname()[1])
 
 
+def start_local_run(
+    settings: dict[str, Any], app_secret: str, timeout: float = 120.0
+) -> tuple[subprocess.Popen[str], list[str]]:
+    """`python -m local.run` (what `make run` runs) with `settings` (ports, LIGAT_LOCAL_CLOCK)
+    over this environment minus what would point it elsewhere; waits for READY. The output
+    lines keep being collected into the returned list."""
+    env = dict(os.environ)
+    for name in (
+        "AWS_ENDPOINT_URL",
+        "WHATSAPP_API_URL",
+        "LIGAT_TABLE_NAME",
+        "LIGAT_LOCAL_CLOCK",
+        "LIGAT_LOCAL_CLOCK_OFFSET",
+    ):
+        env.pop(name, None)
+    env.update({name: str(value) for name, value in settings.items()})
+    env["WHATSAPP_APP_SECRET"] = app_secret
+    process = subprocess.Popen(
+        [sys.executable, "-m", "local.run"],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    output: list[str] = []
+    ready = threading.Event()
+
+    def read() -> None:
+        assert process.stdout is not None
+        for line in process.stdout:
+            output.append(line)
+            if line.strip() == "READY":
+                ready.set()
+
+    threading.Thread(target=read, daemon=True).start()
+    if not ready.wait(timeout):
+        stop_local_run(process)
+        raise RuntimeError("the local stack did not start:\n" + "".join(output[-40:]))
+    return process, output
+
+
+def stop_local_run(process: subprocess.Popen[str]) -> None:
+    process.terminate()
+    try:
+        process.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        process.kill()
+
+
 @dataclass
 class ToolStack:
     process: subprocess.Popen[str]
@@ -60,37 +109,9 @@ class ToolStack:
     def start(cls, clock: str | None = None, timeout: float = 120.0) -> ToolStack:
         """Start the stack and wait for its READY line; `clock` is LIGAT_LOCAL_CLOCK."""
         ports = {name: free_port() for name in PORTS}
-        env = {**os.environ, **{k: str(v) for k, v in ports.items()}}
-        env["WHATSAPP_APP_SECRET"] = APP_SECRET
-        for name in ("AWS_ENDPOINT_URL", "WHATSAPP_API_URL", "LIGAT_TABLE_NAME"):
-            env.pop(name, None)
-        for name in ("LIGAT_LOCAL_CLOCK", "LIGAT_LOCAL_CLOCK_OFFSET"):
-            env.pop(name, None)
-        if clock:
-            env["LIGAT_LOCAL_CLOCK"] = clock
-        process = subprocess.Popen(
-            [sys.executable, "-m", "local.run"],
-            cwd=ROOT,
-            env=env,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT,
-            text=True,
-        )
-        stack = cls(process, ports)
-        ready = threading.Event()
-
-        def read() -> None:
-            assert process.stdout is not None
-            for line in process.stdout:
-                stack.output.append(line)
-                if line.strip() == "READY":
-                    ready.set()
-
-        threading.Thread(target=read, daemon=True).start()
-        if not ready.wait(timeout):
-            stack.stop()
-            raise RuntimeError("the local stack did not start:\n" + "".join(stack.output[-30:]))
-        return stack
+        extra = {"LIGAT_LOCAL_CLOCK": clock} if clock else {}
+        process, output = start_local_run({**ports, **extra}, APP_SECRET, timeout)
+        return cls(process, ports, output)
 
     def __enter__(self) -> ToolStack:
         return self
@@ -99,11 +120,7 @@ class ToolStack:
         self.stop()
 
     def stop(self) -> None:
-        self.process.terminate()
-        try:
-            self.process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
+        stop_local_run(self.process)
 
     @property
     def api(self) -> str:
@@ -151,17 +168,9 @@ class ToolStack:
     def file_sample_report(self) -> str:
         """An urgent report (a house fire, no NIK, no real name) filed through the simulator;
         its ticket number."""
-        from tests.e2e.citizen import SimCitizen, button, text_of
+        from tests.e2e.citizen import SimCitizen
 
-        citizen = SimCitizen(self.sim, *SAMPLE_REPORTER)
-        [offer] = citizen.say("Rumah warga terbakar, satu keluarga tidak punya tempat tinggal.")
-        citizen.press(button(offer, "urg:start"))
-        [summary] = citizen.say("Tembilahan Kota")
-        [confirmation] = citizen.press(button(summary, "rpt:send"))
-        found = TICKET.search(text_of(confirmation))
-        if not found:
-            raise RuntimeError("the sample report got no ticket number")
-        return found.group(0)
+        return SimCitizen(self.sim, *SAMPLE_REPORTER).files_urgent_report()
 
     def sample_chat_with_staff(self) -> None:
         """A citizen asks for *Chat petugas* and writes a question (needs office hours)."""

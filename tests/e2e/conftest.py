@@ -3,11 +3,7 @@
 from __future__ import annotations
 
 import json
-import os
-import socket
 import subprocess
-import sys
-import threading
 import time
 import urllib.request
 from collections.abc import Callable, Iterator
@@ -21,8 +17,6 @@ from playwright.sync_api import Browser, Page
 from chalicelib.staff.roles import Role
 from chalicelib.whatsapp.signature import sign
 from tests.e2e.console import (
-    CHROMIUM,
-    CHROMIUM_ARGS,
     DESKTOP,
     PASSWORD,
     WAIT_MS,
@@ -32,15 +26,11 @@ from tests.e2e.console import (
 )
 from tests.e2e.test_auth_local_stack import printed_admin
 from tests.logscan import personal_data_in
+from tools.stack import CHROMIUM, CHROMIUM_ARGS, PORTS, free_port, stop_local_run
+from tools.stack import start_local_run as launch_local_run
 
 ROOT = Path(__file__).resolve().parents[2]
 SECRET = "e2e-app-secret"
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 @dataclass
@@ -80,58 +70,36 @@ class LocalStack:
 
 
 def start_local_run(
-    ports: dict[str, int], timeout: float = 90
-) -> tuple[subprocess.Popen, list[str]]:
-    """Start `python -m local.run` (what `make run` runs) and wait for READY."""
-    env = {**os.environ, **{k: str(v) for k, v in ports.items()}, "WHATSAPP_APP_SECRET": SECRET}
-    for name in ("AWS_ENDPOINT_URL", "WHATSAPP_API_URL", "LIGAT_TABLE_NAME"):
-        env.pop(name, None)
-    process = subprocess.Popen(
-        [sys.executable, "-m", "local.run"],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
-    output: list[str] = []
-    ready = threading.Event()
-
-    def read() -> None:
-        assert process.stdout is not None
-        for line in process.stdout:
-            output.append(line)
-            if line.strip() == "READY":
-                ready.set()
-
-    threading.Thread(target=read, daemon=True).start()
-    if not ready.wait(timeout):
-        process.kill()
-        raise RuntimeError("local stack did not start:\n" + "".join(output[-40:]))
-    return process, output
+    settings: dict[str, Any], timeout: float = 90
+) -> tuple[subprocess.Popen[str], list[str]]:
+    """Start `python -m local.run` (what `make run` runs) with the tests' app secret and
+    `settings` (ports, LIGAT_LOCAL_CLOCK), and wait for READY."""
+    return launch_local_run(settings, SECRET, timeout)
 
 
 def stack_ports() -> dict[str, int]:
-    return {name: free_port() for name in ("LIGAT_PORT", "LIGAT_AWS_PORT", "LIGAT_SIM_PORT")}
+    return {name: free_port() for name in PORTS}
 
 
-@pytest.fixture(scope="session")
-def local_stack() -> Iterator[LocalStack]:
+def running_stack(**settings: str) -> Iterator[LocalStack]:
+    """For a fixture: `make run`'s stack on free ports, stopped afterwards; its output must hold
+    no personal data."""
     ports = stack_ports()
-    process, output = start_local_run(ports)
+    process, output = start_local_run({**ports, **settings})
     yield LocalStack(
         api=f"http://127.0.0.1:{ports['LIGAT_PORT']}",
         sim=f"http://127.0.0.1:{ports['LIGAT_SIM_PORT']}",
         aws=f"http://127.0.0.1:{ports['LIGAT_AWS_PORT']}",
         output=output,
     )
-    process.terminate()
-    try:
-        process.wait(timeout=15)
-    except subprocess.TimeoutExpired:
-        process.kill()
+    stop_local_run(process)
     leaks = personal_data_in(output)
     assert not leaks, f"personal data in the local stack's output: {leaks[:3]}"
+
+
+@pytest.fixture(scope="session")
+def local_stack() -> Iterator[LocalStack]:
+    yield from running_stack()
 
 
 @pytest.fixture(scope="module")

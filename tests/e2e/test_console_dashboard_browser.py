@@ -9,7 +9,6 @@ moved to a Tuesday morning (LIGAT_LOCAL_CLOCK, local/clock.py)."""
 from __future__ import annotations
 
 import re
-import subprocess
 import time
 from collections.abc import Iterator
 
@@ -17,47 +16,24 @@ import pytest
 
 from chalicelib.staff.roles import Role
 from tests.e2e.citizen import SimCitizen, button, text_of
-from tests.e2e.conftest import LocalStack, stack_ports, start_local_run
+from tests.e2e.conftest import LocalStack, running_stack
 from tests.e2e.console import PHONE, expect, no_horizontal_scroll, screenshot, skip_without_chromium
-from tests.logscan import personal_data_in
 
 skip_without_chromium()
 pytestmark = [pytest.mark.e2e, pytest.mark.browser]
 
 TUESDAY_10_WIB = "2026-11-24T10:00:00+07:00"  # office hours (as tests/integration/test_handover)
 TODAY = "2026-11-24"
-TICKET = re.compile(r"LGT-\d{4}-\d{4,}")
 
 
 @pytest.fixture(scope="module")
 def local_stack() -> Iterator[LocalStack]:
     """`make run`'s stack on a Tuesday morning; replaces the session's stack for this module."""
-    ports: dict[str, object] = {**stack_ports(), "LIGAT_LOCAL_CLOCK": TUESDAY_10_WIB}
-    process, output = start_local_run(ports)  # type: ignore[arg-type]
-    yield LocalStack(
-        api=f"http://127.0.0.1:{ports['LIGAT_PORT']}",
-        sim=f"http://127.0.0.1:{ports['LIGAT_SIM_PORT']}",
-        aws=f"http://127.0.0.1:{ports['LIGAT_AWS_PORT']}",
-        output=output,
-    )
-    process.terminate()
-    try:
-        process.wait(timeout=15)
-    except subprocess.TimeoutExpired:
-        process.kill()
-    leaks = personal_data_in(output)
-    assert not leaks, f"personal data in the local stack's output: {leaks[:3]}"
+    yield from running_stack(LIGAT_LOCAL_CLOCK=TUESDAY_10_WIB)
 
 
 def files_an_urgent_report(stack: LocalStack) -> str:
-    citizen = SimCitizen(stack.sim, "6281200000411", "Warga Uji Dasbor")
-    [offer] = citizen.say("Rumah warga terbakar, satu keluarga tidak punya tempat tinggal.")
-    citizen.press(button(offer, "urg:start"))
-    [summary] = citizen.say("Tembilahan Kota")
-    [confirmation] = citizen.press(button(summary, "rpt:send"))
-    found = TICKET.search(text_of(confirmation))
-    assert found, text_of(confirmation)
-    return found.group(0)
+    return SimCitizen(stack.sim, "6281200000411", "Warga Uji Dasbor").files_urgent_report()
 
 
 def told(citizen: SimCitizen, words: str, timeout: float = 20.0) -> None:

@@ -9,17 +9,9 @@ from pathlib import Path
 
 import pytest
 
-CHROMIUM = "/usr/bin/chromium"
+from tools.stack import CHROMIUM, CHROMIUM_ARGS
+
 SCREENSHOT = Path(os.environ.get("LIGAT_SIM_SCREENSHOT", "/tmp/ligat-simulator.png"))
-CHROMIUM_ARGS = [
-    "--headless=new",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 WAIT_MS = 20_000  # per step, like the API journeys
 EVIDENCE = Path(__file__).parent / "data" / "evidence.jpg"
 PHOTO_CAPTION = "foto dari simulator"
