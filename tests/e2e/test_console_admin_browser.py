@@ -11,7 +11,6 @@ as stored, through GET /admin/catalogue.
 from __future__ import annotations
 
 import io
-import re
 import secrets
 import zipfile
 from datetime import datetime, timedelta
@@ -20,7 +19,7 @@ import pytest
 
 from chalicelib.clock import WIB
 from chalicelib.staff.roles import Role
-from tests.e2e.citizen import SimCitizen, button, text_of
+from tests.e2e.citizen import SimCitizen
 from tests.e2e.console import (
     DESKTOP,
     PASSWORD,
@@ -40,7 +39,6 @@ pytestmark = [pytest.mark.e2e, pytest.mark.browser]
 SERVICE = "ziarah_tmp"
 RED = "rgb(179, 38, 30)"  # --bad in console.css
 WA_ID = "6281200000417"
-TICKET = re.compile(r"LGT-\d{4}-\d{4,}")
 
 
 def open_service(page, local_stack, service: str = SERVICE) -> None:  # type: ignore[no-untyped-def]
@@ -94,12 +92,7 @@ def test_the_admin_edits_a_service_with_the_preview_and_the_limits_live(staff_pa
 def test_the_rekap_is_previewed_and_downloaded_as_xlsx_and_resent_after_confirming(
     staff_page, local_stack
 ):
-    citizen = SimCitizen(local_stack.sim, WA_ID, "Sari Rekap")
-    [offer] = citizen.say("Rumah warga terbakar, satu keluarga tidak punya tempat tinggal.")
-    citizen.press(button(offer, "urg:start"))
-    [summary] = citizen.say("Tembilahan Kota")
-    [confirmation] = citizen.press(button(summary, "rpt:send"))
-    number = TICKET.search(text_of(confirmation)).group(0)
+    number = SimCitizen(local_stack.sim, WA_ID, "Sari Rekap").files_urgent_report()
 
     page = staff_page(Role.ADMIN)
     page.goto(f"{local_stack.api}/console/rekap")

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from chalicelib.staff.roles import Role
-from tests.e2e.citizen import SimCitizen, button, row, text_of
+from tests.e2e.citizen import TICKET, SimCitizen, button, row, text_of
 from tests.e2e.console import (
     PHONE,
     admin_token,
@@ -29,7 +29,6 @@ skip_without_chromium()
 pytestmark = [pytest.mark.e2e, pytest.mark.browser]
 
 EVIDENCE = (Path(__file__).parent / "data" / "evidence.jpg").read_bytes()
-TICKET = re.compile(r"LGT-\d{4}-\d{4,}")
 MARKUP = "<script>alert(1)</script><img src=x onerror=alert(2)>"
 DESCRIPTION = f"Anak terlantar tidur di emperan toko tiap malam. {MARKUP}"
 NOTE = "Anak sudah kami jemput dan dibawa ke rumah singgah Dinas Sosial."

@@ -4,29 +4,19 @@ reads the news on WhatsApp (the simulator is the Graph API)."""
 
 from __future__ import annotations
 
-import re
 import time
 
 import pytest
 
-from tests.e2e.citizen import SimCitizen, buttons_of, text_of
+from tests.e2e.citizen import SimCitizen, text_of
 from tests.e2e.test_auth_local_stack import call, printed_admin
 
 pytestmark = pytest.mark.e2e
-TICKET = re.compile(r"LGT-\d{4}-\d{4,}")
-
-
-def button(body: dict, choice_id: str) -> dict[str, str]:
-    return next(b for b in buttons_of(body) if b["id"] == choice_id)
 
 
 def test_a_report_is_verified_by_staff_and_the_citizen_is_told(local_stack):
     citizen = SimCitizen(local_stack.sim, "6281200000301", "Dewi Lestari")
-    [offer] = citizen.say("Rumah warga terbakar, satu keluarga tidak punya tempat tinggal.")
-    citizen.press(button(offer, "urg:start"))  # "where?"
-    [summary] = citizen.say("Tembilahan Kota")
-    [confirmation] = citizen.press(button(summary, "rpt:send"))
-    number = TICKET.search(text_of(confirmation)).group(0)
+    number = citizen.files_urgent_report()
 
     email, password = printed_admin(local_stack.output)
     status, tokens = call(
