@@ -64,18 +64,7 @@ def seed_catalogue(dynamodb: Any, table: str, catalogue: Catalogue | None = None
 
 def read_catalogue(dynamodb: Any, table: str) -> Catalogue | None:
     """The catalogue as stored (staff edits included); None when the table was never seeded."""
-    items: list[dict[str, Any]] = []
-    kwargs: dict[str, Any] = {
-        "TableName": table,
-        "KeyConditionExpression": "pk = :pk",
-        "ExpressionAttributeValues": {":pk": {"S": PK}},
-    }
-    while True:
-        response = dynamodb.query(**kwargs)
-        items.extend(response.get("Items", []))
-        if "LastEvaluatedKey" not in response:
-            break
-        kwargs["ExclusiveStartKey"] = response["LastEvaluatedKey"]
+    items = _catalogue_items(dynamodb, table)
     if not items:
         return None
     items.sort(key=lambda i: int(i.get("position", {"N": "0"})["N"]))
@@ -104,20 +93,31 @@ def read_service(dynamodb: Any, table: str, service_id: str) -> dict[str, Any] |
 
 def list_services(dynamodb: Any, table: str) -> list[dict[str, Any]]:
     """Every service as stored (the shape of `read_service`), in the catalogue's order."""
-    items: list[dict[str, Any]] = []
+    items = _catalogue_items(dynamodb, table, "SERVICE#")
+    items.sort(key=lambda i: int(i.get("position", {"N": "0"})["N"]))
+    return [_stored_service(item) for item in items]
+
+
+def _catalogue_items(dynamodb: Any, table: str, kind: str = "") -> list[dict[str, Any]]:
+    """Every item of the catalogue partition (whose sort key starts with `kind`), all pages."""
+    condition, values = "pk = :pk", {":pk": {"S": PK}}
+    if kind:
+        condition, values = (
+            f"{condition} AND begins_with(sk, :kind)",
+            {**values, ":kind": {"S": kind}},
+        )
     kwargs: dict[str, Any] = {
         "TableName": table,
-        "KeyConditionExpression": "pk = :pk AND begins_with(sk, :kind)",
-        "ExpressionAttributeValues": {":pk": {"S": PK}, ":kind": {"S": "SERVICE#"}},
+        "KeyConditionExpression": condition,
+        "ExpressionAttributeValues": values,
     }
+    items: list[dict[str, Any]] = []
     while True:
         response = dynamodb.query(**kwargs)
         items.extend(response.get("Items", []))
         if "LastEvaluatedKey" not in response:
-            break
+            return items
         kwargs["ExclusiveStartKey"] = response["LastEvaluatedKey"]
-    items.sort(key=lambda i: int(i.get("position", {"N": "0"})["N"]))
-    return [_stored_service(item) for item in items]
 
 
 def _stored_service(item: dict[str, Any]) -> dict[str, Any]:
