@@ -37,7 +37,7 @@ def login(call: Call) -> Tokens | Challenge:
     from chalicelib.staff.services import staff_services
 
     request: LoginRequest = call.body
-    with _sign_in_errors(SIGNIN_FAILED):
+    with sign_in_errors(SIGNIN_FAILED):
         return staff_services().signin.login(request.email, request.password, call.source)
 
 
@@ -54,7 +54,7 @@ def new_password(call: Call) -> Tokens:
     from chalicelib.staff.services import staff_services
 
     request: NewPasswordRequest = call.body
-    with _sign_in_errors(SESSION_FAILED):
+    with sign_in_errors(SESSION_FAILED):
         return staff_services().signin.new_password(
             request.email, request.session, request.new_password, call.source
         )
@@ -73,12 +73,12 @@ def refresh(call: Call) -> Tokens:
     from chalicelib.staff.services import staff_services
 
     request: RefreshRequest = call.body
-    with _sign_in_errors(SESSION_FAILED):
+    with sign_in_errors(SESSION_FAILED):
         return staff_services().signin.refresh(request.refresh_token)
 
 
 @contextmanager
-def _sign_in_errors(refused: str) -> Iterator[None]:
+def sign_in_errors(refused: str) -> Iterator[None]:
     """Sign-in failures as API answers."""
     from chalicelib.staff.model import PasswordRejected
     from chalicelib.staff.signin import SignInFailed, TooManyAttempts

@@ -25,7 +25,7 @@ from chalicelib.console.session import (
     session_cookies,
 )
 from chalicelib.routes.api import ApiError, Call, public_route
-from chalicelib.routes.auth import SESSION_FAILED, SIGNIN_FAILED, _sign_in_errors
+from chalicelib.routes.auth import SESSION_FAILED, SIGNIN_FAILED, sign_in_errors
 from chalicelib.staff.schemas import Challenge, LoginRequest, NewPasswordRequest
 
 bp = Blueprint(__name__)
@@ -109,7 +109,7 @@ def console_sign_in(call: Call) -> Response:
     from chalicelib.staff.services import staff_services
 
     request: LoginRequest = call.body
-    with _sign_in_errors(SIGNIN_FAILED):
+    with sign_in_errors(SIGNIN_FAILED):
         result = staff_services().signin.login(request.email, request.password, call.source)
     if isinstance(result, Challenge):
         return _json(result.model_dump(mode="json"))
@@ -129,7 +129,7 @@ def console_new_password(call: Call) -> Response:
     from chalicelib.staff.services import staff_services
 
     request: NewPasswordRequest = call.body
-    with _sign_in_errors(SESSION_FAILED):
+    with sign_in_errors(SESSION_FAILED):
         tokens = staff_services().signin.new_password(
             request.email, request.session, request.new_password, call.source
         )
